@@ -1,0 +1,82 @@
+import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One libpq connection, used from one thread at a time. Statements are sent with PQexecParams so that
+/// values travel as parameters, never inside SQL text.
+public final class Connection {
+    let handle: OpaquePointer
+
+    /// Connects, or throws a `.connection` error with libpq's reason (never the password).
+    public init(_ configuration: PostgresConfiguration) throws {
+        guard let handle = PQconnectdb(configuration.conninfo) else {
+            throw PostgresError(.connection, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let error = PostgresError(.connection, connection: handle)
+            PQfinish(handle)
+            throw error
+        }
+        self.handle = handle
+        // Everything we send and read is UTF-8, whatever the server's or the client's locale says.
+        guard PQsetClientEncoding(handle, "UTF8") == 0 else {
+            let error = PostgresError(.connection, connection: handle)
+            PQfinish(handle)
+            throw error
+        }
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// The server's process id, useful to tell sessions apart in pg_stat_activity and in tests.
+    public var backendPID: Int { Int(PQbackendPID(handle)) }
+
+    /// Runs one statement with `$1, $2, ...` parameters and returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [(any QueryParameter)?] = []) throws -> QueryResult {
+        let texts = try parameters.map { parameter -> String? in
+            guard let text = parameter?.postgresText else { return nil }
+            guard !text.utf8.contains(0) else {
+                throw PostgresError(.usage, message: "a query parameter contains a NUL byte, which Postgres text cannot hold")
+            }
+            return text
+        }
+        let result = Self.withCStrings(texts) { values in
+            PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+        }
+        return try checked(result, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
+    }
+
+    /// Runs a script of one or more statements without parameters (migrations, fixed DDL).
+    public func execute(script sql: String) throws {
+        _ = try checked(PQexec(handle, sql), expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY])
+    }
+
+    /// Wraps a result, or turns a failed one into a `PostgresError` carrying the server's fields.
+    func checked(_ result: OpaquePointer?, expecting statuses: [ExecStatusType]) throws -> QueryResult {
+        guard let result else { throw PostgresError(.connection, connection: handle) }
+        let status = PQresultStatus(result)
+        guard statuses.contains(status) else {
+            let error = status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR
+                ? PostgresError(result: result)
+                : PostgresError(.usage, message: "unexpected result status \(String(cString: PQresStatus(status)))")
+            PQclear(result)
+            if PQstatus(handle) != CONNECTION_OK {
+                throw PostgresError(.connection, message: "connection lost: \(error.message)", sqlState: error.sqlState)
+            }
+            throw error
+        }
+        return QueryResult(handle: result)
+    }
+
+    private static func withCStrings<R>(
+        _ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R
+    ) -> R {
+        let copies = strings.map { $0.flatMap { strdup($0) } }
+        defer { copies.forEach { free($0) } }
+        return body(copies.map { $0.map { UnsafePointer($0) } })
+    }
+}

@@ -1,0 +1,71 @@
+import CLibPQ
+
+/// One error type for everything the wrapper does: the server's diagnostic fields are kept as sent,
+/// and the description never contains a password (libpq's messages never do, and we add none).
+public struct PostgresError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The server could not be reached or refused the connection.
+        case connection
+        /// The server rejected a statement; `sqlState` says why.
+        case server
+        /// The value could not be turned into the Swift type asked for.
+        case decoding
+        /// The caller asked for something the wrapper cannot do (a NUL in a parameter, ...).
+        case usage
+    }
+
+    public let kind: Kind
+    public let sqlState: String?
+    public let message: String
+    public let detail: String?
+    public let hint: String?
+    /// 1-based character position in the statement, when the server points at one.
+    public let position: Int?
+
+    public init(
+        _ kind: Kind, message: String, sqlState: String? = nil,
+        detail: String? = nil, hint: String? = nil, position: Int? = nil
+    ) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+        self.detail = detail
+        self.hint = hint
+        self.position = position
+    }
+
+    /// The diagnostic fields of a failed result.
+    init(result: OpaquePointer) {
+        func field(_ code: CLibPQDiagnosticField) -> String? {
+            guard let value = PQresultErrorField(result, Int32(code.rawValue)) else { return nil }
+            return String(cString: value)
+        }
+        let primary = field(CLibPQDiagMessagePrimary) ?? Self.trimmed(PQresultErrorMessage(result))
+        self.init(
+            .server, message: primary, sqlState: field(CLibPQDiagSQLState),
+            detail: field(CLibPQDiagMessageDetail), hint: field(CLibPQDiagMessageHint),
+            position: field(CLibPQDiagStatementPosition).flatMap { Int($0) })
+    }
+
+    /// The connection's last error, for failures that produce no result (connecting, COPY data).
+    init(_ kind: Kind, connection: OpaquePointer?) {
+        self.init(kind, message: Self.trimmed(PQerrorMessage(connection)))
+    }
+
+    static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "unknown libpq error" }
+        let text = String(cString: message)
+            .split(separator: "\n", omittingEmptySubsequences: true)
+            .map { $0.trimmingPrefix("ERROR:").trimmingPrefix(" ") }
+            .joined(separator: "; ")
+        return text.isEmpty ? "unknown libpq error" : text
+    }
+
+    public var description: String {
+        var text = sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message
+        if let detail { text += "; detail: \(detail)" }
+        if let hint { text += "; hint: \(hint)" }
+        if let position { text += "; at character \(position)" }
+        return text
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite struct ConnectionTests {
+    let database: ScratchDatabase
+    let connection: Connection
+
+    init() throws {
+        database = try ScratchDatabase()
+        connection = try database.connect()
+    }
+
+    @Test func test_server_error_carries_sqlstate_message_and_position() throws {
+        let error = try #require(throws: PostgresError.self) {
+            try connection.query("SELECT * FROM no_such_table")
+        }
+        #expect(error.kind == .server)
+        #expect(error.sqlState == "42P01")
+        #expect(error.message == "relation \"no_such_table\" does not exist")
+        #expect(error.position == 15)
+    }
+
+    @Test func test_constraint_error_carries_detail() throws {
+        try connection.execute(script: "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)")
+        let error = try #require(throws: PostgresError.self) {
+            try connection.query("INSERT INTO t VALUES ($1)", [1])
+        }
+        #expect(error.sqlState == "23505")
+        #expect(error.detail == "Key (id)=(1) already exists.")
+    }
+
+    @Test func test_error_carries_hint() throws {
+        let error = try #require(throws: PostgresError.self) {
+            try connection.query("SELECT no_such_function($1::int)", [1])
+        }
+        #expect(error.sqlState == "42883")
+        #expect(error.hint?.contains("No function matches") == true)
+    }
+
+    @Test func test_unreachable_server_is_a_connection_error_without_password() throws {
+        let error = try #require(throws: PostgresError.self) {
+            try Connection(PostgresConfiguration(conninfo: "postgresql://u:s3cret@127.0.0.1:1/x?connect_timeout=2"))
+        }
+        #expect(error.kind == .connection)
+        #expect(!error.description.contains("s3cret"))
+    }
+
+    @Test func test_configuration_prefers_url_then_database_url_then_pg_environment() {
+        let environment = ["DATABASE_URL": "postgresql://a@b/c", "PGHOST": "ignored"]
+        #expect(PostgresConfiguration.resolve(url: "postgresql://x@y/z", environment: environment).conninfo == "postgresql://x@y/z")
+        #expect(PostgresConfiguration.resolve(environment: environment).conninfo == "postgresql://a@b/c")
+        #expect(PostgresConfiguration.resolve(environment: ["PGHOST": "h"]).conninfo == "")
+    }
+
+    @Test func test_configuration_description_redacts_password() {
+        #expect(PostgresConfiguration(conninfo: "postgresql://u:pw@h:5432/d").description == "postgresql://u:***@h:5432/d")
+        #expect(PostgresConfiguration(conninfo: "host=h password=pw dbname=d").description == "host=h password=*** dbname=d")
+    }
+
+    @Test func test_parameters_round_trip_multibyte_text_and_quotes() throws {
+        let names = ["Σωκράτης", "ნინო", "Пётр", "王秀英", "O'Brien\"; DROP TABLE x; --", "Zoë"]
+        for name in names {
+            let row = try #require(try connection.query("SELECT $1::text AS v, octet_length($1::text) AS n", [name]).rows.first)
+            #expect(try row.decode(String.self, "v") == name)
+            #expect(try row.decode(Int.self, "n") == name.utf8.count)
+        }
+    }
+
+    @Test func test_typed_rows_decode_and_null_is_reported() throws {
+        let result = try connection.query(
+            "SELECT 42::int8 AS n, 2.5::float8 AS f, true AS b, NULL::text AS missing, $1::int + 1 AS p", [Int?.some(1)])
+        let row = try #require(result.rows.first)
+        #expect(try row.decode(Int64.self, "n") == 42)
+        #expect(try row.decode(Double.self, "f") == 2.5)
+        #expect(try row.decode(Bool.self, "b"))
+        #expect(try row.decode(String?.self, "missing") == nil)
+        #expect(try row.decode(Int.self, "p") == 2)
+        #expect(result.columns.map(\.typeOID) == [20, 701, 16, 25, 23])
+        let error = try #require(throws: PostgresError.self) { try row.decode(String.self, "missing") }
+        #expect(error.kind == .decoding)
+    }
+
+    @Test func test_nul_in_parameter_is_refused() throws {
+        let error = try #require(throws: PostgresError.self) { try connection.query("SELECT $1::text", ["a\u{0}b"]) }
+        #expect(error.kind == .usage)
+    }
+
+    @Test func test_transaction_rolls_back_on_error() throws {
+        try connection.execute(script: "CREATE TABLE t (v text)")
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try connection.transaction {
+                try connection.query("INSERT INTO t VALUES ($1)", ["kept?"])
+                throw Boom()
+            }
+        }
+        #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, 0) == 0)
+        try connection.transaction { try connection.query("INSERT INTO t VALUES ($1)", ["kept"]) }
+        #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, 0) == 1)
+    }
+
+    @Test func test_copy_in_and_out_round_trip_bytes() throws {
+        try connection.execute(script: "CREATE TABLE t (id int, name text)")
+        let payload = "1\tΣωκράτης\n2\tZoë \\\\ back\\tslash\n3\t\\N\n"
+        let copied = try connection.copyIn("COPY t (id, name) FROM STDIN") { writer in
+            for byte in payload.utf8 { try writer.write(byte) }
+        }
+        #expect(copied == 3)
+        var out: [UInt8] = []
+        let rows = try connection.copyOut("COPY (SELECT id, name FROM t ORDER BY id) TO STDOUT") { out.append(contentsOf: $0) }
+        #expect(rows == 3)
+        #expect(String(decoding: out, as: UTF8.self) == payload)
+        #expect(try connection.query("SELECT name FROM t WHERE id = 2").rows[0][0] == "Zoë \\ back\tslash")
+    }
+
+    @Test func test_copy_in_with_small_buffer_streams_many_chunks() throws {
+        try connection.execute(script: "CREATE TABLE t (n int)")
+        let copied = try connection.copyIn("COPY t FROM STDIN", flushThreshold: 16) { writer in
+            for n in 0..<10_000 { try writer.write(Array("\(n)\n".utf8)) }
+        }
+        #expect(copied == 10_000)
+        #expect(try connection.query("SELECT sum(n) FROM t").rows[0].decode(Int.self, 0) == 49_995_000)
+    }
+
+    @Test func test_copy_in_reports_bad_data_from_final_result_and_connection_stays_usable() throws {
+        try connection.execute(script: "CREATE TABLE t (n int CHECK (n > 0))")
+        let error = try #require(throws: PostgresError.self) {
+            try connection.copyIn("COPY t FROM STDIN") { try $0.write(Array("1\n-5\n".utf8)) }
+        }
+        #expect(error.sqlState == "23514")
+        #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, 0) == 0)
+    }
+
+    @Test func test_copy_in_aborted_by_client_keeps_nothing() throws {
+        try connection.execute(script: "CREATE TABLE t (n int)")
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try connection.copyIn("COPY t FROM STDIN") { writer in
+                try writer.write(Array("1\n".utf8))
+                throw Stop()
+            }
+        }
+        #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, 0) == 0)
+    }
+
+    @Test func test_advisory_lock_serialises_sessions() throws {
+        let other = try database.connect()
+        try connection.withAdvisoryLock("dataset:people") {
+            let free = try other.query("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ["dataset:people"])
+            #expect(try free.rows[0].decode(Bool.self, 0) == false)
+        }
+        let free = try other.query("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ["dataset:people"])
+        #expect(try free.rows[0].decode(Bool.self, 0))
+    }
+
+    @Test func test_identifier_quoting_doubles_quotes() throws {
+        #expect(Identifier.quoted("people", "we\"ird") == "\"people\".\"we\"\"ird\"")
+        try connection.execute(script: "CREATE SCHEMA \"odd\"\"schema\"")
+        try connection.query("CREATE TABLE \(Identifier.quoted("odd\"schema", "t; DROP")) (v int)")
+        let count = try connection.query("SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = $2", ["odd\"schema", "t; DROP"])
+        #expect(try count.rows[0].decode(Int.self, 0) == 1)
+    }
+}
