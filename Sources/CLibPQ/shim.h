@@ -8,4 +8,5 @@ enum CLibPQDiagnosticField {
     CLibPQDiagMessageDetail = PG_DIAG_MESSAGE_DETAIL,
     CLibPQDiagMessageHint = PG_DIAG_MESSAGE_HINT,
     CLibPQDiagStatementPosition = PG_DIAG_STATEMENT_POSITION,
+    CLibPQDiagSeverityNonLocalized = PG_DIAG_SEVERITY_NONLOCALIZED,
 };

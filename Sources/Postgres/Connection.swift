@@ -21,6 +21,7 @@ public final class Connection {
             throw error
         }
         self.handle = handle
+        PQsetNoticeReceiver(handle, Self.printWarnings, nil)
         // Everything we send and read is UTF-8, whatever the server's or the client's locale says.
         guard PQsetClientEncoding(handle, "UTF8") == 0 else {
             let error = PostgresError(.connection, connection: handle)
@@ -30,6 +31,16 @@ public final class Connection {
     }
 
     deinit { PQfinish(handle) }
+
+    /// libpq prints every notice by default, NOTICE chatter ("relation already exists, skipping") included;
+    /// only warnings are worth a line on standard error.
+    private static let printWarnings: PQnoticeReceiver = { _, result in
+        guard let result,
+            let severity = PQresultErrorField(result, Int32(CLibPQDiagSeverityNonLocalized.rawValue)),
+            String(cString: severity) == "WARNING"
+        else { return }
+        fputs("postgres: warning: \(PostgresError(result: result).description)\n", stderr)
+    }
 
     /// The server's process id, useful to tell sessions apart in pg_stat_activity and in tests.
     public var backendPID: Int { Int(PQbackendPID(handle)) }

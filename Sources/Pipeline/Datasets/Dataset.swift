@@ -1,0 +1,58 @@
+/// A dataset: a named set of inputs loaded together into the tables it owns. Each load replaces the
+/// dataset's previous data in one transaction, so re-running a load leaves the database as one run did.
+public struct Dataset: Sendable {
+    public let name: String
+    public let summary: String
+    /// Loaded in this order; a later input may reference tables an earlier one filled.
+    public let inputs: [Input]
+    /// Every table the dataset owns; all are emptied (identities restarted) at the start of a load.
+    public let tables: [String]
+
+    /// All datasets this build knows, by name.
+    public static let all: [Dataset] = [.people]
+
+    public static func named(_ name: String) -> Dataset? {
+        all.first { $0.name == name }
+    }
+}
+
+/// One input file of a dataset: its columns and their types, and where its valid rows go.
+public struct Input: Sendable {
+    public let name: String
+    /// The file looked for in the data directory when none is given.
+    public let defaultFile: String
+    public let format: SourceFormat
+    public let columns: [Column]
+    /// Rows whose values in these columns repeat an earlier row are rejected as duplicates.
+    public let uniqueKey: [String]
+    /// The table COPY fills, and its columns in the order of `columns`, then one for the source line.
+    public let copyTable: String
+    public let copyColumns: [String]
+    /// SQL run in the load's transaction before the COPY (a staging table, say) and after it (normalising).
+    public let before: String?
+    public let after: String?
+}
+
+public enum SourceFormat: Sendable {
+    /// CSV with a header row naming the columns, matched by name in any order.
+    case csvWithHeader
+}
+
+public struct Column: Sendable {
+    public let name: String
+    public let type: FieldType
+
+    public init(_ name: String, _ type: FieldType) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// A lookup from a natural key (a city name) to the id of the row it names, read from the database in the
+/// load's transaction, after the inputs that fill it. A key naming several rows is ambiguous, never guessed.
+public struct Reference: Sendable {
+    /// What the key names, for reject reasons ("place").
+    public let noun: String
+    /// Returns (key, id) pairs, plus a third column describing the row, for ambiguity messages.
+    public let query: String
+}

@@ -1,0 +1,25 @@
+import Postgres
+
+/// The sysexits status for an error, shared by both commands, so scripts can tell a bad file from an
+/// unreachable database.
+public enum ExitStatus {
+    public static let usage: Int32 = 64        // EX_USAGE
+    public static let dataError: Int32 = 65    // EX_DATAERR: rows rejected, a bad header
+    public static let noInput: Int32 = 66      // EX_NOINPUT: an input file missing or unreadable
+    public static let unavailable: Int32 = 69  // EX_UNAVAILABLE: the database cannot be reached
+    public static let software: Int32 = 70     // EX_SOFTWARE: a bug or an unexpected server error
+    public static let cannotCreate: Int32 = 73 // EX_CANTCREAT: an output file cannot be written
+    public static let config: Int32 = 78       // EX_CONFIG: migrations do not match the database
+
+    public static func of(_ error: Error) -> Int32 {
+        switch error {
+        case is InputError: return noInput
+        case is HeaderError: return dataError
+        case is ReportError: return usage
+        case is OutputError: return cannotCreate
+        case is MigrationError: return config
+        case let error as PostgresError where error.kind == .connection: return unavailable
+        default: return software
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Postgres
+
+/// Encodes rows in COPY's text format: tab-separated, `\N` for NULL, one line per row, with backslash,
+/// tab, newline and carriage return escaped so any byte sequence travels intact.
+enum CopyText {
+    static func appendRow(
+        _ values: [FieldValue], of record: SourceRecord, positions: [Int], to buffer: inout [UInt8]
+    ) {
+        for (index, value) in values.enumerated() {
+            switch value {
+            case .verbatim: appendEscaped(record.field(positions[index]), to: &buffer)
+            case .text(let text): appendEscaped(text.utf8, to: &buffer)
+            case .null: buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+            case .invalid: preconditionFailure("an invalid field reached the COPY encoder")
+            }
+            buffer.append(UInt8(ascii: "\t"))
+        }
+        buffer.append(contentsOf: String(record.line).utf8)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    static func appendEscaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes, to buffer: inout [UInt8]) {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            default: buffer.append(byte)
+            }
+        }
+    }
+}

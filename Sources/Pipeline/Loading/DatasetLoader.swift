@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import Postgres
+
+/// What a load did: its counts, how it ended, and the ledger's run id.
+public struct LoadResult: Sendable {
+    public let run: Int64
+    public let status: LoadStatus
+    public let counts: LoadCounts
+    public let rejectsFile: String
+}
+
+/// Loads a dataset: every input file is streamed through validation into COPY, in one transaction that
+/// first empties the dataset's tables, so readers see the previous load until the new one commits whole.
+/// Rejected rows go to the rejects table and file; past `maxRejects` the transaction rolls back.
+public struct DatasetLoader {
+    let connection: Connection
+    /// A second session: rejects are COPYed there while the load's own COPY streams on `connection`.
+    let rejectsConnection: Connection
+    let logger: Logger
+    let progress: Progress
+
+    public init(connection: Connection, rejectsConnection: Connection, logger: Logger, progress: Progress) {
+        self.connection = connection
+        self.rejectsConnection = rejectsConnection
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// An input file opened and its header checked, ready to stream.
+    struct OpenInput {
+        let input: Input
+        let file: FileInput
+        let source: RecordSource
+        var validator: RowValidator
+    }
+
+    /// Opens every input of `dataset` before touching the database, so a missing file or a bad header stops
+    /// the run with nothing changed. `files` maps input names to paths; an input not named there is read
+    /// from its default file name in `dataDirectory`.
+    public func load(
+        _ dataset: Dataset, dataDirectory: String, files: [String: String] = [:], maxRejects: Int, rejectsPath: String,
+        context: ValidationContext = ValidationContext()
+    ) throws -> LoadResult {
+        var inputs = try dataset.inputs.map { input in
+            let file = try FileInput(path: files[input.name] ?? "\(dataDirectory)/\(input.defaultFile)")
+            let source = try CSVSource(input: file)
+            return OpenInput(input: input, file: file, source: source, validator: try RowValidator(input: input, source: source))
+        }
+        let ledger = Ledger(connection: connection)
+        let run = try ledger.start(dataset: dataset.name, maxRejects: maxRejects)
+        var perInput: [LoadCounts] = []
+        var rolledBack = false
+        do {
+            try rejectsConnection.copyIn(RejectRecorder.copyStatement) { rejectsTable in
+                let rejects = try RejectRecorder(run: run, dataset: dataset.name, table: rejectsTable, path: rejectsPath)
+                do {
+                    try connection.transaction {
+                        try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
+                        try connection.query("TRUNCATE \(dataset.tables.joined(separator: ", ")) RESTART IDENTITY")
+                        let foreignKeys = try SuspendedForeignKeys.suspend(on: dataset.tables, connection: connection)
+                        for index in inputs.indices {
+                            perInput.append(try stream(&inputs[index], rejects: rejects, context: context))
+                        }
+                        let rejected = perInput.reduce(0) { $0 + $1.rejected }
+                        if rejected > maxRejects { throw TooManyRejects() }
+                        try foreignKeys.restore()
+                    }
+                } catch is TooManyRejects {
+                    rolledBack = true
+                } catch {
+                    rejects.discard()
+                    throw error
+                }
+                try rejects.finish()
+            }
+        } catch {
+            try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +), message: "\(error)")
+            throw error
+        }
+        if rolledBack {
+            perInput = perInput.map { LoadCounts(read: $0.read, loaded: 0, rejected: $0.rejected, rolledBack: $0.loaded) }
+        }
+        for (open, counts) in zip(inputs, perInput) {
+            try ledger.recordSource(
+                run: run, input: open.input.name, file: open.file.path, sha256: open.file.sha256Hex(),
+                bytes: open.file.bytesRead, counts: counts)
+        }
+        let counts = perInput.reduce(LoadCounts(), +)
+        let status: LoadStatus = rolledBack ? .rolledBack : counts.rejected > 0 ? .loadedWithRejects : .loaded
+        let message = rolledBack
+            ? "\(counts.rejected) rejected rows exceed --max-rejects \(maxRejects); the load rolled back and the database is unchanged"
+            : nil
+        try ledger.finish(run: run, status: status, counts: counts, message: message)
+        return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath)
+    }
+
+    struct TooManyRejects: Error {}
+
+    /// The server and the loader disagree about what was loaded: a bug, never a data problem.
+    struct LoadError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Streams one input: each record is validated, then encoded into the COPY buffer or recorded as a reject.
+    private func stream(_ open: inout OpenInput, rejects: RejectRecorder, context: ValidationContext) throws -> LoadCounts {
+        let input = open.input
+        if let before = input.before { try connection.execute(script: before) }
+        for case .reference(let reference) in input.columns.map(\.type) {
+            try context.prepare(reference, connection: connection)
+        }
+        var counts = LoadCounts()
+        let columns = input.copyColumns.map { Identifier.quoted($0) }.joined(separator: ", ")
+        let copied = try connection.copyIn("COPY \(input.copyTable) (\(columns)) FROM STDIN") { writer in
+            while let record = try open.source.next() {
+                counts.read += 1
+                switch open.validator.check(record, context: context) {
+                case .accepted(let values):
+                    try writer.withBuffer { CopyText.appendRow(values, of: record, positions: open.validator.positions, to: &$0) }
+                    counts.loaded += 1
+                case .rejected(let field, let reason):
+                    try rejects.record(Reject(source: open.source.sourceName, line: record.line, field: field, reason: reason, raw: record.raw))
+                    counts.rejected += 1
+                }
+                progress.update(input: input.name, rows: counts.read, bytes: open.file.bytesRead, totalBytes: open.file.size)
+            }
+        }
+        progress.finish(input: input.name, rows: counts.read, bytes: open.file.bytesRead, totalBytes: open.file.size)
+        guard copied == counts.loaded else {
+            throw LoadError(description: "COPY stored \(copied) rows of \(input.name) but \(counts.loaded) were sent")
+        }
+        if let after = input.after { try connection.execute(script: after) }
+        logger.info("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)")
+        return counts
+    }
+}

@@ -1,0 +1,86 @@
+import Crypto
+import Foundation
+import Logging
+import Postgres
+
+/// Why migrations cannot be applied; the run stops before loading anything.
+public struct MigrationError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Applies the numbered SQL files of a folder (`0001_ingest.sql`, ...) in order, each in its own transaction,
+/// recording its sha256 in `public.schema_migrations`. Applied files are skipped; an applied file whose
+/// content changed is an error, since the database no longer matches the file. Concurrent migrators take
+/// turns on an advisory lock.
+public struct Migrator {
+    public struct Migration {
+        public let version: Int
+        public let name: String
+        public let sql: String
+        public var checksum: String { SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined() }
+    }
+
+    public let migrations: [Migration]
+    let logger: Logger
+
+    public init(directory: String, logger: Logger) throws {
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }
+        } catch {
+            throw InputError(path: directory, reason: "cannot list the migrations folder")
+        }
+        migrations = try files.map { file in
+            guard let version = Int(file.prefix { $0.isNumber }), file.first?.isNumber == true else {
+                throw MigrationError(description: "\(directory)/\(file): a migration's name must start with its number")
+            }
+            let path = "\(directory)/\(file)"
+            guard let sql = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw InputError(path: path, reason: "cannot read the migration as UTF-8")
+            }
+            return Migration(version: version, name: file, sql: sql)
+        }.sorted { $0.version < $1.version }
+        if let clash = zip(migrations, migrations.dropFirst()).first(where: { $0.version == $1.version }) {
+            throw MigrationError(description: "migrations \(clash.0.name) and \(clash.1.name) share number \(clash.0.version)")
+        }
+        self.logger = logger
+    }
+
+    /// Applies what is missing; returns the names applied by this call.
+    @discardableResult
+    public func migrate(_ connection: Connection) throws -> [String] {
+        try connection.withAdvisoryLock("pgpipe:migrations") {
+            try connection.execute(script: """
+                CREATE TABLE IF NOT EXISTS public.schema_migrations (
+                    version integer PRIMARY KEY,
+                    name text NOT NULL,
+                    checksum text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                );
+                COMMENT ON TABLE public.schema_migrations IS 'Migrations from sql/migrations applied to this database, with the sha256 of each file as applied.';
+                """)
+            var applied: [Int: (name: String, checksum: String)] = [:]
+            for row in try connection.query("SELECT version, name, checksum FROM public.schema_migrations").rows {
+                applied[try row.decode(Int.self, 0)] = (try row.decode(String.self, 1), try row.decode(String.self, 2))
+            }
+            var appliedNow: [String] = []
+            for migration in migrations {
+                if let existing = applied[migration.version] {
+                    guard existing.checksum == migration.checksum else {
+                        throw MigrationError(description: "migration \(migration.name) was edited after it was applied (database has sha256 \(existing.checksum.prefix(12))…, file has \(migration.checksum.prefix(12))…); add a new migration instead")
+                    }
+                    continue
+                }
+                try connection.transaction {
+                    try connection.execute(script: migration.sql)
+                    try connection.query(
+                        "INSERT INTO public.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                        [migration.version, migration.name, migration.checksum])
+                }
+                logger.info("applied migration \(migration.name)")
+                appliedNow.append(migration.name)
+            }
+            return appliedNow
+        }
+    }
+}

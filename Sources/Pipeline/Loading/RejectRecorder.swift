@@ -1,0 +1,66 @@
+import Foundation
+import Postgres
+
+/// Records each reject twice, as it happens: a row COPYed into `ingest.rejects` (on a connection of its own,
+/// so rejects are kept even when the load rolls back) and a JSON line in the rejects file, which appears
+/// under its final name only once complete.
+final class RejectRecorder {
+    private let run: Int64
+    private let dataset: String
+    private let table: CopyInWriter
+    private let file: FileHandle
+    private let path: String
+    private let partialPath: String
+    private var line: [UInt8] = []
+
+    static let copyStatement =
+        "COPY ingest.rejects (run_id, dataset, source_file, line, field, reason, raw) FROM STDIN"
+
+    init(run: Int64, dataset: String, table: CopyInWriter, path: String) throws {
+        self.run = run
+        self.dataset = dataset
+        self.table = table
+        self.path = path
+        partialPath = path + ".partial"
+        guard FileManager.default.createFile(atPath: partialPath, contents: nil),
+            let file = FileHandle(forWritingAtPath: partialPath)
+        else { throw InputError(path: partialPath, reason: "cannot create the rejects file") }
+        self.file = file
+    }
+
+    func record(_ reject: Reject) throws {
+        try table.withBuffer { buffer in
+            for value in [String(run), dataset, reject.source, String(reject.line)] {
+                CopyText.appendEscaped(value.utf8, to: &buffer)
+                buffer.append(UInt8(ascii: "\t"))
+            }
+            if let field = reject.field { CopyText.appendEscaped(field.utf8, to: &buffer) } else { buffer.append(contentsOf: Array("\\N".utf8)) }
+            for value in [reject.reason, reject.raw] {
+                buffer.append(UInt8(ascii: "\t"))
+                CopyText.appendEscaped(value.utf8, to: &buffer)
+            }
+            buffer.append(UInt8(ascii: "\n"))
+        }
+        line.removeAll(keepingCapacity: true)
+        JSONText.appendObject(
+            [("file", .string(reject.source)), ("line", .number(String(reject.line))),
+             ("field", reject.field.map(JSONText.Value.string) ?? .null),
+             ("reason", .string(reject.reason)), ("raw", .string(reject.raw))],
+            to: &line)
+        line.append(UInt8(ascii: "\n"))
+        try file.write(contentsOf: line)
+    }
+
+    /// Closes the file and moves it to its final name.
+    func finish() throws {
+        try file.close()
+        _ = try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: partialPath, toPath: path)
+    }
+
+    /// Closes and removes the unfinished file.
+    func discard() {
+        try? file.close()
+        try? FileManager.default.removeItem(atPath: partialPath)
+    }
+}

@@ -1,0 +1,53 @@
+/// Compact JSON written byte by byte: no whitespace, keys in the order given, text kept as UTF-8 (only the
+/// characters JSON requires are escaped), numbers as the digits given.
+public enum JSONText {
+    public enum Value {
+        case string(String)
+        /// A number already in JSON's syntax (as Postgres prints integers and numerics).
+        case number(String)
+        case bool(Bool)
+        /// A JSON document, embedded as is (a json or jsonb column).
+        case raw(String)
+        case null
+    }
+
+    public static func appendObject(_ members: [(String, Value)], to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "{"))
+        for (index, (key, value)) in members.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            appendString(key, to: &buffer)
+            buffer.append(UInt8(ascii: ":"))
+            append(value, to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "}"))
+    }
+
+    public static func append(_ value: Value, to buffer: inout [UInt8]) {
+        switch value {
+        case .string(let text): appendString(text, to: &buffer)
+        case .number(let digits), .raw(let digits): buffer.append(contentsOf: digits.utf8)
+        case .bool(let flag): buffer.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null: buffer.append(contentsOf: "null".utf8)
+        }
+    }
+
+    public static func appendString(_ text: String, to buffer: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        buffer.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                buffer.append(contentsOf: Array("\\u00".utf8))
+                buffer.append(hex[Int(byte >> 4)])
+                buffer.append(hex[Int(byte & 0xF)])
+            default: buffer.append(byte)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,27 @@
+/// A row that was not loaded, with what a person needs to find and fix it.
+public struct Reject: Sendable, Equatable {
+    /// The file (or table) the row came from.
+    public let source: String
+    /// 1-based line on which the row starts.
+    public let line: Int
+    /// The column at fault, or nil when the row as a whole is (a wrong number of fields, an unclosed quote).
+    public let field: String?
+    public let reason: String
+    /// The row's bytes as in the file; invalid UTF-8 and NUL bytes are shown as U+FFFD.
+    public let raw: String
+
+    public init(source: String, line: Int, field: String?, reason: String, raw: [UInt8]) {
+        self.source = source
+        self.line = line
+        self.field = field
+        self.reason = reason
+        self.raw = String(decoding: raw, as: UTF8.self).replacingNUL()
+    }
+}
+
+extension String {
+    fileprivate func replacingNUL() -> String {
+        guard utf8.contains(0) else { return self }
+        return String(unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : Character($0) })
+    }
+}
