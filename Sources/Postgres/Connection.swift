@@ -39,7 +39,8 @@ public final class Connection {
             let severity = PQresultErrorField(result, Int32(CLibPQDiagSeverityNonLocalized.rawValue)),
             String(cString: severity) == "WARNING"
         else { return }
-        fputs("postgres: warning: \(PostgresError(result: result).description)\n", stderr)
+        let line = "postgres: warning: \(PostgresError(result: result).description)\n"
+        _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 
     /// The server's process id, useful to tell sessions apart in pg_stat_activity and in tests.
