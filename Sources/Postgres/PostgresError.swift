@@ -1,3 +1,4 @@
+import Foundation
 import CLibPQ
 
 /// One error type for everything the wrapper does: the server's diagnostic fields are kept as sent,
@@ -56,7 +57,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         guard let message else { return "unknown libpq error" }
         let text = String(cString: message)
             .split(separator: "\n", omittingEmptySubsequences: true)
-            .map { $0.trimmingPrefix("ERROR:").trimmingPrefix(" ") }
+            .map { $0.trimmingPrefix("ERROR:").trimmingCharacters(in: .whitespaces) }
             .joined(separator: "; ")
         return text.isEmpty ? "unknown libpq error" : text
     }
