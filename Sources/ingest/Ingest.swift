@@ -103,17 +103,18 @@ struct Load: ParsableCommand {
         let logger = database.logger("ingest")
         try reportingFailure("ingest") {
             let dataset = Dataset.named(dataset)!
+            let overrides = Dictionary(uniqueKeysWithValues: files.map { file in
+                let parts = file.split(separator: "=", maxSplits: 1).map(String.init)
+                return (parts[0], parts[1])
+            })
+            let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
             let connection = try database.connect()
             try database.migrate(connection, logger: logger)
             let loader = DatasetLoader(
                 connection: connection, rejectsConnection: try database.connect(), logger: logger,
                 progress: quiet ? Progress(style: .silent, logger: logger) : .automatic(logger: logger))
-            let overrides = Dictionary(uniqueKeysWithValues: files.map { file in
-                let parts = file.split(separator: "=", maxSplits: 1).map(String.init)
-                return (parts[0], parts[1])
-            })
             let result = try loader.load(
-                dataset, dataDirectory: dataDir, files: overrides, maxRejects: maxRejects,
+                opened, maxRejects: maxRejects,
                 rejectsPath: rejects ?? "\(dataDir)/\(dataset.name)_rejects.jsonl")
             if result.counts.rejected > 0 {
                 let verdict = result.status == .rolledBack

@@ -27,26 +27,12 @@ public struct DatasetLoader {
         self.progress = progress
     }
 
-    /// An input file opened and its header checked, ready to stream.
-    struct OpenInput {
-        let input: Input
-        let file: FileInput
-        let source: RecordSource
-        var validator: RowValidator
-    }
-
-    /// Opens every input of `dataset` before touching the database, so a missing file or a bad header stops
-    /// the run with nothing changed. `files` maps input names to paths; an input not named there is read
-    /// from its default file name in `dataDirectory`.
+    /// Loads a dataset whose files are open and whose headers checked out.
     public func load(
-        _ dataset: Dataset, dataDirectory: String, files: [String: String] = [:], maxRejects: Int, rejectsPath: String,
-        context: ValidationContext = ValidationContext()
+        _ opened: OpenedDataset, maxRejects: Int, rejectsPath: String, context: ValidationContext = ValidationContext()
     ) throws -> LoadResult {
-        var inputs = try dataset.inputs.map { input in
-            let file = try FileInput(path: files[input.name] ?? "\(dataDirectory)/\(input.defaultFile)")
-            let source = try CSVSource(input: file)
-            return OpenInput(input: input, file: file, source: source, validator: try RowValidator(input: input, source: source))
-        }
+        let dataset = opened.dataset
+        var inputs = opened.inputs
         let ledger = Ledger(connection: connection)
         let run = try ledger.start(dataset: dataset.name, maxRejects: maxRejects)
         var perInput: [LoadCounts] = []
@@ -103,7 +89,7 @@ public struct DatasetLoader {
     }
 
     /// Streams one input: each record is validated, then encoded into the COPY buffer or recorded as a reject.
-    private func stream(_ open: inout OpenInput, rejects: RejectRecorder, context: ValidationContext) throws -> LoadCounts {
+    private func stream(_ open: inout OpenedDataset.OpenInput, rejects: RejectRecorder, context: ValidationContext) throws -> LoadCounts {
         let input = open.input
         if let before = input.before { try connection.execute(script: before) }
         for case .reference(let reference) in input.columns.map(\.type) {
