@@ -31,22 +31,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "ingest",
+        // What the two command lines share: connection options, logging, errors to exit statuses.
+        .target(
+            name: "ServiceCommand",
             dependencies: [
                 "Pipeline", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "summary",
-            dependencies: [
-                "Pipeline", "Postgres",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+        .executableTarget(name: "ingest", dependencies: ["ServiceCommand"]),
+        .executableTarget(name: "summary", dependencies: ["ServiceCommand"]),
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "TestSupport"]

@@ -11,6 +11,15 @@ public enum ExitStatus {
     public static let cannotCreate: Int32 = 73 // EX_CANTCREAT: an output file cannot be written
     public static let config: Int32 = 78       // EX_CONFIG: migrations do not match the database
 
+    /// The error's one-line message, with a pointer to the likely cause where the server's words alone
+    /// would leave a person guessing.
+    public static func explain(_ error: Error) -> String {
+        if let error = error as? PostgresError, ["42P01", "3F000"].contains(error.sqlState) {
+            return "\(error); has `ingest` created and loaded the schema?"
+        }
+        return "\(error)"
+    }
+
     public static func of(_ error: Error) -> Int32 {
         switch error {
         case is InputError: return noInput

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Pipeline
 import Postgres
+import ServiceCommand
 
 @main
 struct Ingest: ParsableCommand {
@@ -20,45 +21,19 @@ struct Ingest: ParsableCommand {
         defaultSubcommand: Load.self)
 }
 
+/// The shared connection options plus where the migrations are.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "A postgresql:// URL. Default: DATABASE_URL, else libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE.")
-    var databaseURL: String?
+    @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "The folder holding migrations/ (and reports/).")
+    @Option(help: "The folder holding migrations/.")
     var sql = "sql"
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
-
-    func connect() throws -> Connection {
-        try Connection(PostgresConfiguration.resolve(url: databaseURL, environment: ProcessInfo.processInfo.environment))
-    }
-
-    func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = logLevel
-        return logger
-    }
+    func connect() throws -> Connection { try connection.connect() }
+    func logger(_ label: String) -> Logger { connection.logger(label) }
 
     func migrate(_ connection: Connection, logger: Logger) throws {
         try Migrator(directory: "\(sql)/migrations", logger: logger).migrate(connection)
     }
-}
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-/// Runs `body`; an error becomes one line on standard error and its sysexits status.
-func reportingFailure(_ command: String, _ body: () throws -> Int32) throws {
-    let status: Int32
-    do {
-        status = try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        FileHandle.standardError.write(Data("\(command): error: \(error)\n".utf8))
-        status = ExitStatus.of(error)
-    }
-    if status != 0 { throw ExitCode(status) }
 }
 
 struct Load: ParsableCommand {
@@ -101,7 +76,7 @@ struct Load: ParsableCommand {
 
     func run() throws {
         let logger = database.logger("ingest")
-        try reportingFailure("ingest") {
+        try exitingWithStatus("ingest") {
             let dataset = Dataset.named(dataset)!
             let overrides = Dictionary(uniqueKeysWithValues: files.map { file in
                 let parts = file.split(separator: "=", maxSplits: 1).map(String.init)
@@ -135,7 +110,7 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let logger = database.logger("ingest")
-        try reportingFailure("ingest") {
+        try exitingWithStatus("ingest") {
             let applied = try Migrator(directory: "\(database.sql)/migrations", logger: logger).migrate(try database.connect())
             print(applied.isEmpty ? "migrations: up to date" : "migrations: applied \(applied.joined(separator: ", "))")
             return 0

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Pipeline
 import Postgres
+import ServiceCommand
 
 @main
 struct Summary: ParsableCommand {
@@ -26,25 +27,13 @@ struct Summary: ParsableCommand {
     @Option(help: "The folder of report queries.")
     var reportsDir = "sql/reports"
 
-    @Option(help: "A postgresql:// URL. Default: DATABASE_URL, else libpq's PG* variables.")
-    var databaseURL: String?
-
     @Flag(help: "List the reports and exit.")
     var list = false
 
+    @OptionGroup var connection: ConnectionOptions
+
     func run() throws {
-        let status: Int32
-        do {
-            status = try writeReports()
-        } catch {
-            var message = "\(error)"
-            if let error = error as? PostgresError, ["42P01", "3F000"].contains(error.sqlState) {
-                message += "; has `ingest` created and loaded the schema?"
-            }
-            FileHandle.standardError.write(Data("summary: error: \(message)\n".utf8))
-            status = ExitStatus.of(error)
-        }
-        if status != 0 { throw ExitCode(status) }
+        try exitingWithStatus("summary", writeReports)
     }
 
     private func writeReports() throws -> Int32 {
@@ -53,14 +42,16 @@ struct Summary: ParsableCommand {
             for report in selected { print("\(report.name): \(report.description)") }
             return 0
         }
-        let connection = try Connection(PostgresConfiguration.resolve(url: databaseURL, environment: ProcessInfo.processInfo.environment))
-        let writer = ReportWriter(connection: connection, outputDirectory: output)
-        try connection.execute(script: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        let logger = connection.logger("summary")
+        let database = try connection.connect()
+        let writer = ReportWriter(connection: database, outputDirectory: output)
+        // One snapshot for all reports, so they agree with each other even while a load commits.
+        try database.execute(script: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         for report in selected {
             let written = try writer.write(report)
-            print("\(report.name): \(written.rows) rows → \(written.files.joined(separator: ", "))")
+            logger.info("\(report.name): \(written.rows) rows → \(written.files.joined(separator: ", "))")
         }
-        try connection.execute(script: "COMMIT")
+        try database.execute(script: "COMMIT")
         return 0
     }
 }
