@@ -9,7 +9,7 @@ public struct ConnectionOptions: ParsableArguments {
     @Option(help: "A postgresql:// URL. Default: DATABASE_URL, else libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE.")
     public var databaseURL: String?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(help: "How much to log on standard error.")
     public var logLevel: Logger.Level = .info
 
     public init() {}
