@@ -43,9 +43,6 @@ public final class Connection {
         _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 
-    /// The server's process id, useful to tell sessions apart in pg_stat_activity and in tests.
-    public var backendPID: Int { Int(PQbackendPID(handle)) }
-
     /// Runs one statement with `$1, $2, ...` parameters and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any QueryParameter)?] = []) throws -> QueryResult {

@@ -13,9 +13,6 @@ public final class CopyInWriter {
         buffer.reserveCapacity(flushThreshold + 4096)
     }
 
-    /// Bytes written so far and not yet sent.
-    public var pendingCount: Int { buffer.count }
-
     public func write(_ byte: UInt8) throws {
         buffer.append(byte)
         if buffer.count >= flushThreshold { try flush() }

@@ -14,14 +14,6 @@ public struct SourceRecord {
         self.line = line
     }
 
-    public init(line: Int, fields: [[UInt8]]) {
-        self.line = line
-        for field in fields {
-            values.append(contentsOf: field)
-            endField()
-        }
-    }
-
     public var fieldCount: Int { ends.count }
 
     public func field(_ index: Int) -> ArraySlice<UInt8> {
