@@ -103,6 +103,19 @@ func readCSV(_ text: String) throws -> (columns: [String], records: [(line: Int,
         #expect(String(decoding: record.raw, as: UTF8.self) == "\"x,\"\"y\",z")
     }
 
+    @Test func test_runaway_record_keeps_only_the_start_of_its_raw_text() throws {
+        let folder = try TemporaryFolder()
+        let tail = String(repeating: "x,y\n", count: 50_000)
+        let source = try CSVSource(input: try FileInput(path: try folder.write("in.csv", "a,b\n\"unclosed,\(tail)")))
+        let record = try #require(try source.next())
+        #expect(record.malformation == "a quoted field opened on line 2 is never closed")
+        #expect(record.raw.count == SourceRecord.maximumRawKept)
+        #expect(record.rawLength == 10 + tail.utf8.count)
+        #expect(try source.next() == nil)
+        let reject = Reject(source: "in.csv", line: 2, field: nil, reason: "r", raw: record.raw, rawLength: record.rawLength)
+        #expect(reject.raw.hasSuffix("… (\(record.rawLength) bytes in all)"))
+    }
+
     @Test func test_file_sha256_matches_sha256sum() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("in.csv", "a\n" + String(repeating: "Σωκράτης\n", count: 20_000))

@@ -105,7 +105,7 @@ public struct DatasetLoader {
                     try writer.withBuffer { CopyText.appendRow(values, of: record, positions: open.validator.positions, to: &$0) }
                     counts.loaded += 1
                 case .rejected(let field, let reason):
-                    try rejects.record(Reject(source: open.source.sourceName, line: record.line, field: field, reason: reason, raw: record.raw))
+                    try rejects.record(Reject(source: open.source.sourceName, line: record.line, field: field, reason: reason, raw: record.raw, rawLength: record.rawLength))
                     counts.rejected += 1
                 }
                 progress.update(input: input.name, rows: counts.read, bytes: open.file.bytesRead, totalBytes: open.file.size)

@@ -66,7 +66,7 @@ public final class CSVSource: RecordSource {
             switch byte {
             case Self.comma:
                 _ = try input.next()
-                record.raw.append(byte)
+                record.appendRaw(byte)
                 return false
             case Self.lf, Self.cr:
                 try consumeLineEnd()
@@ -76,7 +76,7 @@ public final class CSVSource: RecordSource {
                 fallthrough
             default:
                 _ = try input.next()
-                record.raw.append(byte)
+                record.appendRaw(byte)
                 record.append(byte)
             }
         }
@@ -86,16 +86,16 @@ public final class CSVSource: RecordSource {
     /// Reads a quoted field and what follows its closing quote; returns true when the record ended.
     private func readQuoted(into record: inout SourceRecord) throws -> Bool {
         let openedOn = line
-        record.raw.append(try input.next()!)
+        record.appendRaw(try input.next()!)
         while true {
             guard let byte = try input.next() else {
                 record.malformation = "a quoted field opened on line \(openedOn) is never closed"
                 return true
             }
-            record.raw.append(byte)
+            record.appendRaw(byte)
             if byte == Self.quote {
                 guard try input.peek() == Self.quote else { break }
-                record.raw.append(try input.next()!)
+                record.appendRaw(try input.next()!)
             } else if byte == Self.lf {
                 line += 1
             }
@@ -105,7 +105,7 @@ public final class CSVSource: RecordSource {
         switch try input.peek() {
         case nil: return true
         case Self.comma?:
-            record.raw.append(try input.next()!)
+            record.appendRaw(try input.next()!)
             return false
         case Self.lf?, Self.cr?:
             try consumeLineEnd()

@@ -1,10 +1,19 @@
 /// One record as a source read it: its fields' bytes (unquoted), where it started, and its raw bytes as they
 /// stand in the file, kept so that a reject can show exactly what was there.
+///
+/// Memory per record is bounded, so a runaway record (an unclosed quote early in a large file, a binary file
+/// without line breaks) cannot hold the file in memory: past `maximumSize` bytes of values the record stops
+/// storing and is malformed, and at most `maximumRawKept` raw bytes are kept for the reject.
 public struct SourceRecord {
+    public static let maximumSize = 64 << 20
+    public static let maximumRawKept = 64 << 10
+
     /// 1-based line on which the record starts (a quoted field may carry it over several lines).
     public var line: Int
-    /// The record's bytes as in the file, without the line ending.
-    public var raw: [UInt8] = []
+    /// The record's first bytes as in the file, without the line ending (see `rawLength`).
+    public private(set) var raw: [UInt8] = []
+    /// The length of the whole record in the file; more than `raw.count` when raw was cut short.
+    public private(set) var rawLength = 0
     /// A structural problem the reader found (an unclosed quote, a stray quote); the record is rejected.
     public var malformation: String?
     private var values: [UInt8] = []
@@ -22,7 +31,21 @@ public struct SourceRecord {
 
     public var fields: [ArraySlice<UInt8>] { (0..<fieldCount).map(field) }
 
-    mutating func append(_ byte: UInt8) { values.append(byte) }
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        guard values.count < Self.maximumSize else {
+            malformation = malformation ?? "record is longer than \(Self.maximumSize >> 20) MiB"
+            return
+        }
+        values.append(byte)
+    }
+
+    @inline(__always)
+    mutating func appendRaw(_ byte: UInt8) {
+        rawLength += 1
+        if raw.count < Self.maximumRawKept { raw.append(byte) }
+    }
+
     mutating func endField() { ends.append(values.count) }
 }
 

@@ -7,15 +7,18 @@ public struct Reject: Sendable, Equatable {
     /// The column at fault, or nil when the row as a whole is (a wrong number of fields, an unclosed quote).
     public let field: String?
     public let reason: String
-    /// The row's bytes as in the file; invalid UTF-8 and NUL bytes are shown as U+FFFD.
+    /// The row's bytes as in the file; invalid UTF-8 and NUL bytes are shown as U+FFFD, and a very long
+    /// row is cut short with a note of its full length.
     public let raw: String
 
-    public init(source: String, line: Int, field: String?, reason: String, raw: [UInt8]) {
+    public init(source: String, line: Int, field: String?, reason: String, raw: [UInt8], rawLength: Int? = nil) {
         self.source = source
         self.line = line
         self.field = field
         self.reason = reason
-        self.raw = String(decoding: raw, as: UTF8.self).replacingNUL()
+        let text = String(decoding: raw, as: UTF8.self).replacingNUL()
+        let length = rawLength ?? raw.count
+        self.raw = length > raw.count ? text + "… (\(length) bytes in all)" : text
     }
 }
 
