@@ -12,7 +12,8 @@ public final class Progress {
 
     private let style: Style
     private let logger: Logger
-    private let started = Date()
+    private var input = ""
+    private var started = Date()
     private var lastShown = Date.distantPast
     private var shownAnything = false
 
@@ -38,6 +39,11 @@ public final class Progress {
 
     private func show(input: String, rows: Int, bytes: Int, totalBytes: Int, final: Bool) {
         let now = Date()
+        if input != self.input {
+            // Rates are per input file.
+            self.input = input
+            started = now
+        }
         let elapsed = max(now.timeIntervalSince(started), 0.001)
         let rate = Int(Double(rows) / elapsed)
         let mib = String(format: "%.1f", Double(bytes) / 1_048_576)
