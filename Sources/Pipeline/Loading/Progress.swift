@@ -29,6 +29,11 @@ public final class Progress {
 
     /// Called once per row; draws at most a few times a second.
     func update(input: String, rows: Int, bytes: Int, totalBytes: Int) {
+        if input != self.input {
+            // Rates are per input file.
+            self.input = input
+            started = Date()
+        }
         guard rows % 1024 == 0 else { return }
         show(input: input, rows: rows, bytes: bytes, totalBytes: totalBytes, final: false)
     }
@@ -39,11 +44,6 @@ public final class Progress {
 
     private func show(input: String, rows: Int, bytes: Int, totalBytes: Int, final: Bool) {
         let now = Date()
-        if input != self.input {
-            // Rates are per input file.
-            self.input = input
-            started = now
-        }
         let elapsed = max(now.timeIntervalSince(started), 0.001)
         let rate = Int(Double(rows) / elapsed)
         let mib = String(format: "%.1f", Double(bytes) / 1_048_576)
