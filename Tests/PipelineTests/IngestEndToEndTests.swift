@@ -248,6 +248,23 @@ import Testing
         #expect(try database.connect().query("SELECT to_regclass('ingest.runs') IS NULL").rows[0].decode(Bool.self, 0))
     }
 
+    @Test func test_two_concurrent_loads_serialise_and_end_as_one_load() async throws {
+        let arguments = ["load", "people", "--data-dir", peopleData, "--quiet"]
+        let environment = database.environment
+        let folder = self.folder.path
+        let runs = try await withThrowingTaskGroup(of: ToolRun.self) { group in
+            for index in 0..<2 {
+                group.addTask { try runTool("ingest", arguments + ["--rejects", "\(folder)/rejects-\(index).jsonl"], environment: environment) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(runs.map(\.status) == [0, 0], "\(runs.map(\.stderr))")
+        let concurrent = try fingerprint()
+        #expect(try loadPeople(dataDir: peopleData).status == 0)
+        #expect(try fingerprint() == concurrent)
+        #expect(try count("people.people") == 10_000)
+    }
+
     @Test func test_migrate_command_is_idempotent() throws {
         let first = try ingest(["migrate"])
         #expect(first.status == 0)

@@ -12,7 +12,7 @@ public enum Repository {
 }
 
 /// What a command printed and how it exited.
-public struct ToolRun {
+public struct ToolRun: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
