@@ -1,15 +1,15 @@
 /// A dataset: a named set of inputs loaded together into the tables it owns. Each load replaces the
-/// dataset's previous data in one transaction, so re-running a load leaves the database as one run did.
+/// dataset's previous data (or one batch of it) in one transaction, so re-running a load leaves the
+/// database as one run did.
 public struct Dataset: Sendable {
     public let name: String
     public let summary: String
     /// Loaded in this order; a later input may reference tables an earlier one filled.
     public let inputs: [Input]
-    /// Every table the dataset owns; all are emptied (identities restarted) at the start of a load.
-    public let tables: [String]
+    public let replacement: Replacement
 
     /// All datasets this build knows, by name.
-    public static let all: [Dataset] = [.people]
+    public static let all: [Dataset] = [.people, .census]
 
     public static func named(_ name: String) -> Dataset? {
         all.first { $0.name == name }
@@ -33,18 +33,34 @@ public struct Input: Sendable {
     public let after: String?
 }
 
+/// What a load replaces. SQL of the dataset can read the load's batch key as
+/// `current_setting('pgpipe.batch')` and the file being loaded as `current_setting('pgpipe.source_file')`.
+public enum Replacement: Sendable {
+    /// Every load replaces all of these tables: they are truncated with identities restarted, and the
+    /// foreign keys among them are dropped for the COPY and added back (validated) before commit.
+    case everything(tables: [String])
+    /// Each load replaces one batch, named by the load's batch key: this SQL deletes it first. Other
+    /// batches stay, and foreign keys stay in force.
+    case batch(delete: String)
+}
+
 public enum SourceFormat: Sendable {
     /// CSV with a header row naming the columns, matched by name in any order.
     case csvWithHeader
+    /// CSV without a header: the fields are the input's columns, in order.
+    case csvWithoutHeader
 }
 
 public struct Column: Sendable {
     public let name: String
     public let type: FieldType
+    /// A spelling that means "no value" (`?` in the census files): the field is NULL, whatever its type.
+    public let missing: String?
 
-    public init(_ name: String, _ type: FieldType) {
+    public init(_ name: String, _ type: FieldType, missing: String? = nil) {
         self.name = name
         self.type = type
+        self.missing = missing
     }
 }
 

@@ -45,7 +45,7 @@ extension Dataset {
                 before: nil,
                 after: nil),
         ],
-        tables: ["people.people", "people.places", "people.counties", "people.countries"])
+        replacement: .everything(tables: ["people.people", "people.places", "people.counties", "people.countries"]))
 }
 
 extension Reference {

@@ -27,14 +27,16 @@ public struct DatasetLoader {
         self.progress = progress
     }
 
-    /// Loads a dataset whose files are open and whose headers checked out.
+    /// Loads a dataset whose files are open and whose headers checked out. `batch` names the batch a
+    /// batch-wise dataset replaces (a census batch date); whole-dataset loads have none.
     public func load(
-        _ opened: OpenedDataset, maxRejects: Int, rejectsPath: String, context: ValidationContext = ValidationContext()
+        _ opened: OpenedDataset, batch: String? = nil, maxRejects: Int, rejectsPath: String,
+        context: ValidationContext = ValidationContext()
     ) throws -> LoadResult {
         let dataset = opened.dataset
         var inputs = opened.inputs
         let ledger = Ledger(connection: connection)
-        let run = try ledger.start(dataset: dataset.name, maxRejects: maxRejects)
+        let run = try ledger.start(dataset: dataset.name, batch: batch, maxRejects: maxRejects)
         var perInput: [LoadCounts] = []
         var rolledBack = false
         do {
@@ -43,14 +45,14 @@ public struct DatasetLoader {
                 do {
                     try connection.transaction {
                         try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
-                        try connection.query("TRUNCATE \(dataset.tables.joined(separator: ", ")) RESTART IDENTITY")
-                        let foreignKeys = try SuspendedForeignKeys.suspend(on: dataset.tables, connection: connection)
+                        try connection.query("SELECT set_config('pgpipe.batch', $1, true)", [batch ?? ""])
+                        let foreignKeys = try clear(dataset.replacement)
                         for index in inputs.indices {
                             perInput.append(try stream(&inputs[index], rejects: rejects, context: context))
                         }
                         let rejected = perInput.reduce(0) { $0 + $1.rejected }
                         if rejected > maxRejects { throw TooManyRejects() }
-                        try foreignKeys.restore()
+                        try foreignKeys?.restore()
                     }
                 } catch is TooManyRejects {
                     rolledBack = true
@@ -81,6 +83,18 @@ public struct DatasetLoader {
         return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath)
     }
 
+    /// Removes what the load replaces; returns the foreign keys suspended for it, if any.
+    private func clear(_ replacement: Replacement) throws -> SuspendedForeignKeys? {
+        switch replacement {
+        case .everything(let tables):
+            try connection.query("TRUNCATE \(tables.joined(separator: ", ")) RESTART IDENTITY")
+            return try SuspendedForeignKeys.suspend(on: tables, connection: connection)
+        case .batch(let delete):
+            try connection.execute(script: delete)
+            return nil
+        }
+    }
+
     struct TooManyRejects: Error {}
 
     /// The server and the loader disagree about what was loaded: a bug, never a data problem.
@@ -91,6 +105,7 @@ public struct DatasetLoader {
     /// Streams one input: each record is validated, then encoded into the COPY buffer or recorded as a reject.
     private func stream(_ open: inout OpenedDataset.OpenInput, rejects: RejectRecorder, context: ValidationContext) throws -> LoadCounts {
         let input = open.input
+        try connection.query("SELECT set_config('pgpipe.source_file', $1, true)", [open.source.sourceName])
         if let before = input.before { try connection.execute(script: before) }
         for case .reference(let reference) in input.columns.map(\.type) {
             try context.prepare(reference, connection: connection)

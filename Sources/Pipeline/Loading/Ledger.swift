@@ -5,10 +5,10 @@ import Postgres
 struct Ledger {
     let connection: Connection
 
-    func start(dataset: String, maxRejects: Int) throws -> Int64 {
+    func start(dataset: String, batch: String?, maxRejects: Int) throws -> Int64 {
         try connection.query(
-            "INSERT INTO ingest.runs (dataset, status, max_rejects) VALUES ($1, 'running', $2) RETURNING run_id",
-            [dataset, maxRejects]
+            "INSERT INTO ingest.runs (dataset, batch, status, max_rejects) VALUES ($1, $2, 'running', $3) RETURNING run_id",
+            [dataset, batch, maxRejects]
         ).rows[0].decode(Int64.self, 0)
     }
 

@@ -17,7 +17,10 @@ public struct OpenedDataset {
         self.dataset = dataset
         inputs = try dataset.inputs.map { input in
             let file = try FileInput(path: files[input.name] ?? "\(dataDirectory)/\(input.defaultFile)")
-            let source = try CSVSource(input: file)
+            let source = switch input.format {
+            case .csvWithHeader: try CSVSource(input: file)
+            case .csvWithoutHeader: try CSVSource(input: file, header: input.columns.map(\.name))
+            }
             return OpenInput(input: input, file: file, source: source, validator: try RowValidator(input: input, source: source))
         }
     }

@@ -9,6 +9,14 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
         (self.year, self.month, self.day) = (year, month, day)
     }
 
+    /// Parses `YYYY-MM-DD`; nil unless it is a real calendar date.
+    public init?(iso text: String) {
+        let bytes = Array(text.utf8)[...]
+        guard Self.problem(in: bytes, latest: CalendarDate(year: 9999, month: 12, day: 31)!) == nil else { return nil }
+        func number(_ range: Range<Int>) -> Int { Int(String(decoding: bytes[range], as: UTF8.self))! }
+        self.init(year: number(0..<4), month: number(5..<7), day: number(8..<10))
+    }
+
     /// Today in UTC, the day a birth date may not be after.
     public static func today() -> CalendarDate {
         var now = time(nil)

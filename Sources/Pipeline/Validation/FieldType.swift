@@ -9,6 +9,15 @@ public enum FieldType: Sendable {
     case pastDate
     /// The key of a row in another table, resolved to that row's id through the named reference.
     case reference(Reference)
+    /// A whole number in this range; spaces around it are ignored.
+    case integer(ClosedRange<Int>)
+    /// A decimal number such as `1032.38`; spaces around it are ignored.
+    case decimal
+    /// A category label, sent as spelled in the file (the dataset's SQL trims it for storage and keeps the
+    /// spelling); it must not be blank.
+    case category
+    /// One of a few spellings (spaces around it ignored), each stored as the value it maps to.
+    case choice([String: String])
 }
 
 /// A field's verdict: the bytes to send to COPY, or why the row is rejected.
@@ -23,6 +32,7 @@ public enum FieldValue {
 extension FieldType {
     func validate(_ bytes: ArraySlice<UInt8>, context: ValidationContext) -> FieldValue {
         if let problem = UTF8Check.problem(in: bytes) { return .invalid(problem) }
+        let trimmed = bytes.trimmingSpaces()
         switch self {
         case .text:
             return bytes.isEmpty ? .invalid("required text is empty") : .verbatim
@@ -32,6 +42,44 @@ extension FieldType {
             return CalendarDate.problem(in: bytes, latest: context.today).map(FieldValue.invalid) ?? .verbatim
         case .reference(let reference):
             return context.resolve(reference, key: bytes)
+        case .integer(let range):
+            let text = String(decoding: trimmed, as: UTF8.self)
+            guard Number.isInteger(trimmed), let value = Int(text) else { return .invalid("not a whole number") }
+            return range.contains(value) ? .text(String(value)) : .invalid("\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        case .decimal:
+            return Number.isDecimal(trimmed) ? .text(String(decoding: trimmed, as: UTF8.self)) : .invalid("not a decimal number")
+        case .category:
+            return trimmed.isEmpty ? .invalid("required category is blank") : .verbatim
+        case .choice(let values):
+            let key = String(decoding: trimmed, as: UTF8.self)
+            guard let value = values[key] else {
+                return .invalid("\"\(key)\" is not one of \(values.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+            }
+            return .text(value)
         }
     }
+}
+
+extension ArraySlice<UInt8> {
+    func trimmingSpaces() -> ArraySlice<UInt8> {
+        let space = UInt8(ascii: " ")
+        guard let first = firstIndex(where: { $0 != space }) else { return self[endIndex...] }
+        return self[first...lastIndex(where: { $0 != space })!]
+    }
+}
+
+/// Number syntax as Postgres's integer and numeric input accept it, without exponents.
+enum Number {
+    static func isInteger(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let digits = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes
+        return !digits.isEmpty && digits.count <= 18 && digits.allSatisfy(isDigit)
+    }
+
+    static func isDecimal(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, isInteger(whole) || (whole.isEmpty && parts.count == 2) else { return false }
+        return parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(isDigit))
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 }

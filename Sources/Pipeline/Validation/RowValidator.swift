@@ -47,7 +47,12 @@ struct RowValidator {
         var values: [FieldValue] = []
         values.reserveCapacity(positions.count)
         for (column, position) in zip(input.columns, positions) {
-            let value = column.type.validate(record.field(position), context: context)
+            let field = record.field(position)
+            if let missing = column.missing, field.trimmingSpaces().elementsEqual(missing.utf8) {
+                values.append(.null)
+                continue
+            }
+            let value = column.type.validate(field, context: context)
             if case .invalid(let reason) = value { return .rejected(field: column.name, reason: reason) }
             values.append(value)
         }

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Logging
+import Pipeline
+import Postgres
+import ServiceCommand
+
+/// The options every load shares.
+struct LoadOptions: ParsableArguments {
+    @Option(help: "How many rejected rows a load may have and still commit its valid rows.")
+    var maxRejects = 0
+
+    @Option(help: "The rejects file (JSON lines).")
+    var rejects: String?
+
+    @Flag(help: "No progress bar or progress log lines.")
+    var quiet = false
+
+    func validate() throws {
+        guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more") }
+    }
+
+    /// Migrates, loads `opened` and prints the counts line. Returns the result and the open connection.
+    func load(
+        _ opened: OpenedDataset, batch: String?, defaultRejects: String, database: DatabaseOptions, logger: Logger
+    ) throws -> (LoadResult, Connection) {
+        let connection = try database.connect()
+        try database.migrate(connection, logger: logger)
+        let loader = DatasetLoader(
+            connection: connection, rejectsConnection: try database.connect(), logger: logger,
+            progress: quiet ? Progress(style: .silent, logger: logger) : .automatic(logger: logger))
+        let result = try loader.load(opened, batch: batch, maxRejects: maxRejects, rejectsPath: rejects ?? defaultRejects)
+        if result.counts.rejected > 0 {
+            let verdict = result.status == .rolledBack
+                ? "more than --max-rejects \(maxRejects): the load rolled back and the database is unchanged"
+                : "the valid rows were loaded"
+            logger.warning("\(result.counts.rejected) rows rejected (see \(result.rejectsFile) or ingest.rejects run \(result.run)); \(verdict)")
+        }
+        print(result.counts.summaryLine)
+        return (result, connection)
+    }
+}
+
+extension LoadResult {
+    var exitStatus: Int32 { counts.rejected > 0 ? ExitStatus.dataError : 0 }
+}
+
+struct Load: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load a dataset, replacing its previous load in one transaction.",
+        discussion: "Prints `read N, loaded N, rejected N` last. Rejected rows go to ingest.rejects and to the rejects file (default <data-dir>/<dataset>_rejects.jsonl).")
+
+    @Argument(help: "The dataset to load (see `ingest datasets`).")
+    var dataset = "people"
+
+    @Option(help: "The folder the dataset's input files are read from, by their default names.")
+    var dataDir = "data"
+
+    @Option(name: .customLong("file"), help: ArgumentHelp("Read an input from another file.", valueName: "input=path"))
+    var files: [String] = []
+
+    @Option(help: "The batch a batch-wise dataset (census) replaces.")
+    var batch: String?
+
+    @OptionGroup var options: LoadOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard let dataset = Dataset.named(dataset) else {
+            throw ValidationError("unknown dataset \"\(dataset)\"; datasets are: \(Dataset.all.map(\.name).joined(separator: ", "))")
+        }
+        if case .batch = dataset.replacement, batch == nil {
+            throw ValidationError("\(dataset.name) is loaded batch by batch: give --batch")
+        }
+        for file in files {
+            let input = file.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            guard file.contains("="), dataset.inputs.contains(where: { $0.name == input }) else {
+                throw ValidationError("--file \(file): expected input=path with input one of \(dataset.inputs.map(\.name).joined(separator: ", "))")
+            }
+        }
+    }
+
+    func run() throws {
+        let logger = database.logger("ingest")
+        try exitingWithStatus("ingest") {
+            let dataset = Dataset.named(dataset)!
+            let overrides = Dictionary(uniqueKeysWithValues: files.map { file in
+                let parts = file.split(separator: "=", maxSplits: 1).map(String.init)
+                return (parts[0], parts[1])
+            })
+            let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
+            let (result, _) = try options.load(
+                opened, batch: batch, defaultRejects: "\(dataDir)/\(dataset.name)_rejects.jsonl", database: database, logger: logger)
+            return result.exitStatus
+        }
+    }
+}
