@@ -17,6 +17,8 @@ struct CensusBatch: ParsableCommand {
     @Option(help: "The folder the rejects file goes to, as census_<batch-date>_rejects.jsonl.")
     var dataDir = "data"
 
+    @OptionGroup var model: CensusModelOptions
+
     @OptionGroup var options: LoadOptions
     @OptionGroup var database: DatabaseOptions
 
@@ -31,9 +33,57 @@ struct CensusBatch: ParsableCommand {
         try exitingWithStatus("ingest") {
             let batch = batchDate ?? CalendarDate.today().description
             let opened = try OpenedDataset(.census, dataDirectory: dataDir, files: ["census": file])
-            let (result, _) = try options.load(
+            let (result, connection) = try options.load(
                 opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
+            guard result.status != .rolledBack else { return result.exitStatus }
+            let (registered, xgboost) = try ModelRegistry(connection: connection).registerXGBoost(name: model.modelName, path: model.model)
+            try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
+                .score(batch: batch, registered: registered, model: xgboost)
             return result.exitStatus
+        }
+    }
+}
+
+/// Which model scores census batches.
+struct CensusModelOptions: ParsableArguments {
+    @Option(help: "The XGBoost JSON model file, registered in ml.models (again only if it changed).")
+    var model = "data/census/xgbc.json"
+
+    @Option(help: "The name the model is registered under; a changed file becomes its next version.")
+    var modelName = "census_income_xgboost"
+}
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a loaded census batch again with a registered model, replacing that batch's predictions for it.")
+
+    @Option(help: "The batch to score, YYYY-MM-DD.")
+    var batchDate: String
+
+    @Option(help: "The registered model's name.")
+    var modelName = "census_income_xgboost"
+
+    @Option(help: "The model version. Default: the latest.")
+    var modelVersion: Int?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard CalendarDate(iso: batchDate) != nil else {
+            throw ValidationError("--batch-date \(batchDate): expected a real date written YYYY-MM-DD")
+        }
+    }
+
+    func run() throws {
+        let logger = database.logger("ingest")
+        try exitingWithStatus("ingest") {
+            let connection = try database.connect()
+            try database.migrate(connection, logger: logger)
+            let (registered, xgboost) = try ModelRegistry(connection: connection).loadXGBoost(name: modelName, version: modelVersion)
+            let result = try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
+                .score(batch: batchDate, registered: registered, model: xgboost)
+            print("scored \(result.rows), unknown category \(result.unknownCategoryRows)")
+            return 0
         }
     }
 }

@@ -31,3 +31,40 @@ enum CopyText {
         }
     }
 }
+
+extension CopyText {
+    /// Splits one row of `COPY ... TO STDOUT` text output (trailing newline optional) into its values,
+    /// nil for `\N`, undoing the backslash escapes.
+    static func decodeRow(_ bytes: UnsafeRawBufferPointer) -> [String?] {
+        var values: [String?] = []
+        var field: [UInt8] = []
+        var isNull = false
+        var index = 0
+        func finish() {
+            values.append(isNull ? nil : String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            isNull = false
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\t"): finish()
+            case UInt8(ascii: "\n"): break
+            case UInt8(ascii: "\\") where index < bytes.count:
+                let escaped = bytes[index]
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "N"): isNull = true
+                case UInt8(ascii: "t"): field.append(UInt8(ascii: "\t"))
+                case UInt8(ascii: "n"): field.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "r"): field.append(UInt8(ascii: "\r"))
+                default: field.append(escaped)
+                }
+            default: field.append(byte)
+            }
+        }
+        finish()
+        return values
+    }
+}
