@@ -5,7 +5,7 @@ import ServiceCommand
 struct CensusBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "census",
-        abstract: "Load one daily batch of census records, replacing that batch date's records.",
+        abstract: "Load one daily batch of census records, replacing that batch date's records, then score it and record the model's performance on it.",
         discussion: "The file has 42 fields and no header (see data/census/census_income_metadata.txt). Other batches stay.")
 
     @Argument(help: "The batch file.")
@@ -39,6 +39,7 @@ struct CensusBatch: ParsableCommand {
             let (registered, xgboost) = try ModelRegistry(connection: connection).registerXGBoost(name: model.modelName, path: model.model)
             try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
                 .score(batch: batch, registered: registered, model: xgboost)
+            try PerformanceTracker(connection: connection, logger: logger).record(batch: batch, model: registered)
             return result.exitStatus
         }
     }
@@ -82,6 +83,7 @@ struct Score: ParsableCommand {
             let (registered, xgboost) = try ModelRegistry(connection: connection).loadXGBoost(name: modelName, version: modelVersion)
             let result = try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
                 .score(batch: batchDate, registered: registered, model: xgboost)
+            try PerformanceTracker(connection: connection, logger: logger).record(batch: batchDate, model: registered)
             print("scored \(result.rows), unknown category \(result.unknownCategoryRows)")
             return 0
         }
