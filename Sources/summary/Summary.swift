@@ -47,9 +47,14 @@ struct Summary: ParsableCommand {
         let writer = ReportWriter(connection: database, outputDirectory: output)
         // One snapshot for all reports, so they agree with each other even while a load commits.
         try database.execute(script: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        var results: [String: QueryResult] = [:]
         for report in selected {
             let written = try writer.write(report)
-            logger.info("\(report.name): \(written.rows) rows → \(written.files.joined(separator: ", "))")
+            results[report.name] = written.result
+            logger.info("\(report.name): \(written.result.rowCount) rows → \(written.files.joined(separator: ", "))")
+        }
+        if let page = try writer.writeWeeklyPage(from: results) {
+            logger.info("weekly report page → \(page)")
         }
         try database.execute(script: "COMMIT")
         return 0

@@ -12,16 +12,24 @@ public struct ReportWriter {
         self.outputDirectory = outputDirectory
     }
 
-    /// Writes the report; returns the paths written and the number of rows.
+    /// Writes the report; returns the paths written and the rows, for pages drawn from several reports.
     @discardableResult
-    public func write(_ report: Report) throws -> (files: [String], rows: Int) {
+    public func write(_ report: Report) throws -> (files: [String], result: QueryResult) {
         let result = try connection.query(report.sql)
         let json = try ReportFormat.json(result, shape: report.shape, report: report.name)
         let csv = ReportFormat.csv(result)
         let files = ["\(outputDirectory)/\(report.name).json", "\(outputDirectory)/\(report.name).csv"]
         try replaceFile(files[0], with: json)
         try replaceFile(files[1], with: csv)
-        return (files, result.rowCount)
+        return (files, result)
+    }
+
+    /// Writes weekly_report.html from the results of the reports it is drawn from, when all of them ran.
+    public func writeWeeklyPage(from results: [String: QueryResult]) throws -> String? {
+        guard let summary = results["weekly_summary"], let shares = results["weekly_shares"] else { return nil }
+        let path = "\(outputDirectory)/\(WeeklyReportPage.name)"
+        try replaceFile(path, with: Array(WeeklyReportPage.render(summary: summary, shares: shares).utf8))
+        return path
     }
 
     private func replaceFile(_ path: String, with bytes: [UInt8]) throws {
