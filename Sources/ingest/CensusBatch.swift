@@ -1,4 +1,6 @@
 import ArgumentParser
+import Logging
+import Postgres
 import Pipeline
 import ServiceCommand
 
@@ -19,6 +21,9 @@ struct CensusBatch: ParsableCommand {
 
     @OptionGroup var model: CensusModelOptions
 
+    @Flag(help: "Only load; score later with `ingest score` (as the Airflow DAG does, one step per task).")
+    var noScore = false
+
     @OptionGroup var options: LoadOptions
     @OptionGroup var database: DatabaseOptions
 
@@ -35,14 +40,23 @@ struct CensusBatch: ParsableCommand {
             let opened = try OpenedDataset(.census, dataDirectory: dataDir, files: ["census": file])
             let (result, connection) = try options.load(
                 opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
-            guard result.status != .rolledBack else { return result.exitStatus }
+            guard result.status != .rolledBack, !noScore else { return result.exitStatus }
             let (registered, xgboost) = try ModelRegistry(connection: connection).registerXGBoost(name: model.modelName, path: model.model)
-            try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
-                .score(batch: batch, registered: registered, model: xgboost)
-            try PerformanceTracker(connection: connection, logger: logger).record(batch: batch, model: registered)
+            try scoreBatch(batch, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
             return result.exitStatus
         }
     }
+}
+
+/// Scores a loaded batch and records the model's performance on it.
+@discardableResult
+func scoreBatch(
+    _ batch: String, registered: RegisteredModel, model: XGBoostModel, connection: Connection, database: DatabaseOptions, logger: Logger
+) throws -> ScoringResult {
+    let result = try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
+        .score(batch: batch, registered: registered, model: model)
+    try PerformanceTracker(connection: connection, logger: logger).record(batch: batch, model: registered)
+    return result
 }
 
 /// Which model scores census batches.
@@ -61,17 +75,21 @@ struct Score: ParsableCommand {
     @Option(help: "The batch to score, YYYY-MM-DD.")
     var batchDate: String
 
-    @Option(help: "The registered model's name.")
-    var modelName = "census_income_xgboost"
-
-    @Option(help: "The model version. Default: the latest.")
+    @Option(help: "Score with this registered version of --model-name instead of registering the --model file.")
     var modelVersion: Int?
+
+    @Option(help: "Measure drift and accuracy change against this batch from now on (default: the first batch scored).")
+    var referenceBatch: String?
+
+    @OptionGroup var model: CensusModelOptions
 
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        guard CalendarDate(iso: batchDate) != nil else {
-            throw ValidationError("--batch-date \(batchDate): expected a real date written YYYY-MM-DD")
+        for (option, date) in [("--batch-date", batchDate), ("--reference-batch", referenceBatch)] {
+            if let date, CalendarDate(iso: date) == nil {
+                throw ValidationError("\(option) \(date): expected a real date written YYYY-MM-DD")
+            }
         }
     }
 
@@ -80,10 +98,14 @@ struct Score: ParsableCommand {
         try exitingWithStatus("ingest") {
             let connection = try database.connect()
             try database.migrate(connection, logger: logger)
-            let (registered, xgboost) = try ModelRegistry(connection: connection).loadXGBoost(name: modelName, version: modelVersion)
-            let result = try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
-                .score(batch: batchDate, registered: registered, model: xgboost)
-            try PerformanceTracker(connection: connection, logger: logger).record(batch: batchDate, model: registered)
+            let registry = ModelRegistry(connection: connection)
+            // A version asks for a registered model; otherwise the model file is registered (again only if changed).
+            let (registered, xgboost) = try modelVersion.map { try registry.loadXGBoost(name: model.modelName, version: $0) }
+                ?? registry.registerXGBoost(name: model.modelName, path: model.model)
+            if let referenceBatch {
+                try connection.query("UPDATE ml.models SET reference_batch = $2 WHERE model_id = $1", [registered.id, referenceBatch])
+            }
+            let result = try scoreBatch(batchDate, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
             print("scored \(result.rows), unknown category \(result.unknownCategoryRows)")
             return 0
         }
