@@ -55,6 +55,10 @@ func scoreBatch(
 ) throws -> ScoringResult {
     let result = try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
         .score(batch: batch, registered: registered, model: model)
+    guard result.rows > 0 else {
+        logger.warning("batch \(batch) has no records: nothing to measure the model on")
+        return result
+    }
     try PerformanceTracker(connection: connection, logger: logger).record(batch: batch, model: registered)
     return result
 }

@@ -123,6 +123,17 @@ import Testing
         ])
     }
 
+    @Test func test_an_empty_batch_loads_nothing_and_replaces_the_batch() throws {
+        #expect(try loadBatch("2026-11-20").status == 0)
+        let run = try loadBatch("2026-11-20", file: try folder.write("empty.csv", ""))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "read 0, loaded 0, rejected 0\n")
+        #expect(run.stderr.contains("batch 2026-11-20 has no records"))
+        for table in ["census.persons", "census.predictions", "census.model_performance"] {
+            #expect(try scalar("SELECT count(*)::text FROM \(table)") == "0", "\(table)")
+        }
+    }
+
     @Test func test_batch_date_must_be_a_real_date() throws {
         let run = try loadBatch("2026-02-30")
         #expect(run.status == 64)

@@ -16,7 +16,12 @@ extension Dataset {
                 before: Census.createStage,
                 after: Census.normalise)
         ],
-        replacement: .batch(delete: "DELETE FROM census.persons WHERE batch_date = current_setting('pgpipe.batch')::date"))
+        // A replaced batch's predictions go with its records (ON DELETE CASCADE); its performance rows
+        // described the old records, so they go too, until the batch is scored again.
+        replacement: .batch(delete: """
+            DELETE FROM census.model_performance WHERE batch_date = current_setting('pgpipe.batch')::date;
+            DELETE FROM census.persons WHERE batch_date = current_setting('pgpipe.batch')::date
+            """))
 }
 
 /// The census file layout and the SQL that turns a staged batch into census.persons and its lookups.
