@@ -28,9 +28,7 @@ struct CensusBatch: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if let batchDate, CalendarDate(iso: batchDate) == nil {
-            throw ValidationError("--batch-date \(batchDate): expected a real date written YYYY-MM-DD")
-        }
+        try requireDate("--batch-date", batchDate)
     }
 
     func run() throws {
@@ -72,46 +70,9 @@ struct CensusModelOptions: ParsableArguments {
     var modelName = "census_income_xgboost"
 }
 
-struct Score: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Score a loaded census batch again with a registered model, replacing that batch's predictions for it.")
-
-    @Option(help: "The batch to score, YYYY-MM-DD.")
-    var batchDate: String
-
-    @Option(help: "Score with this registered version of --model-name instead of registering the --model file.")
-    var modelVersion: Int?
-
-    @Option(help: "Measure drift and accuracy change against this batch from now on (default: the first batch scored).")
-    var referenceBatch: String?
-
-    @OptionGroup var model: CensusModelOptions
-
-    @OptionGroup var database: DatabaseOptions
-
-    func validate() throws {
-        for (option, date) in [("--batch-date", batchDate), ("--reference-batch", referenceBatch)] {
-            if let date, CalendarDate(iso: date) == nil {
-                throw ValidationError("\(option) \(date): expected a real date written YYYY-MM-DD")
-            }
-        }
-    }
-
-    func run() throws {
-        let logger = database.logger("ingest")
-        try exitingWithStatus("ingest") {
-            let connection = try database.connect()
-            try database.migrate(connection, logger: logger)
-            let registry = ModelRegistry(connection: connection)
-            // A version asks for a registered model; otherwise the model file is registered (again only if changed).
-            let (registered, xgboost) = try modelVersion.map { try registry.loadXGBoost(name: model.modelName, version: $0) }
-                ?? registry.registerXGBoost(name: model.modelName, path: model.model)
-            if let referenceBatch {
-                try connection.query("UPDATE ml.models SET reference_batch = $2 WHERE model_id = $1", [registered.id, referenceBatch])
-            }
-            let result = try scoreBatch(batchDate, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
-            print("scored \(result.rows), unknown category \(result.unknownCategoryRows)")
-            return 0
-        }
+/// Usage error unless `value` (when given) is a real date written YYYY-MM-DD.
+func requireDate(_ option: String, _ value: String?) throws {
+    if let value, CalendarDate(iso: value) == nil {
+        throw ValidationError("\(option) \(value): expected a real date written YYYY-MM-DD")
     }
 }
