@@ -20,13 +20,19 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // SQLite, for legacy database exports read as a record source.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // The thin libpq wrapper both services share.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Datasets, record sources, validation, loading, migrations and reports.
         .target(
             name: "Pipeline",
             dependencies: [
-                "Postgres",
+                "Postgres", "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

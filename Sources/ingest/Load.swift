@@ -21,14 +21,16 @@ struct LoadOptions: ParsableArguments {
 
     /// Migrates, loads `opened` and prints the counts line. Returns the result and the open connection.
     func load(
-        _ opened: OpenedDataset, batch: String?, defaultRejects: String, database: DatabaseOptions, logger: Logger
+        _ opened: OpenedDataset, batch: String?, settings: [String: String] = [:], defaultRejects: String,
+        database: DatabaseOptions, logger: Logger
     ) throws -> (LoadResult, Connection) {
         let connection = try database.connect()
         try database.migrate(connection, logger: logger)
         let loader = DatasetLoader(
             connection: connection, rejectsConnection: try database.connect(), logger: logger,
             progress: quiet ? Progress(style: .silent, logger: logger) : .automatic(logger: logger))
-        let result = try loader.load(opened, batch: batch, maxRejects: maxRejects, rejectsPath: rejects ?? defaultRejects)
+        let result = try loader.load(
+            opened, batch: batch, settings: settings, maxRejects: maxRejects, rejectsPath: rejects ?? defaultRejects)
         if result.counts.rejected > 0 {
             let verdict = result.status == .rolledBack
                 ? "more than --max-rejects \(maxRejects): the load rolled back and the database is unchanged"

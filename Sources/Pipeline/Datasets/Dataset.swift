@@ -9,7 +9,7 @@ public struct Dataset: Sendable {
     public let replacement: Replacement
 
     /// All datasets this build knows, by name.
-    public static let all: [Dataset] = [.people, .census]
+    public static let all: [Dataset] = [.people, .census, .accidents]
 
     public static func named(_ name: String) -> Dataset? {
         all.first { $0.name == name }
@@ -49,6 +49,8 @@ public enum SourceFormat: Sendable {
     case csvWithHeader
     /// CSV without a header: the fields are the input's columns, in order.
     case csvWithoutHeader
+    /// A table of a SQLite database file; its columns are matched by name like a CSV header.
+    case sqlite(table: String)
 }
 
 public struct Column: Sendable {

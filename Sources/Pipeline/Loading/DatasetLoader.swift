@@ -28,9 +28,10 @@ public struct DatasetLoader {
     }
 
     /// Loads a dataset whose files are open and whose headers checked out. `batch` names the batch a
-    /// batch-wise dataset replaces (a census batch date); whole-dataset loads have none.
+    /// batch-wise dataset replaces (a census batch date); whole-dataset loads have none. `settings` are
+    /// options of the dataset's SQL, read there as `current_setting('pgpipe.<name>', true)`.
     public func load(
-        _ opened: OpenedDataset, batch: String? = nil, maxRejects: Int, rejectsPath: String,
+        _ opened: OpenedDataset, batch: String? = nil, settings: [String: String] = [:], maxRejects: Int, rejectsPath: String,
         context: ValidationContext = ValidationContext()
     ) throws -> LoadResult {
         let dataset = opened.dataset
@@ -46,6 +47,9 @@ public struct DatasetLoader {
                     try connection.transaction {
                         try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
                         try connection.query("SELECT set_config('pgpipe.batch', $1, true)", [batch ?? ""])
+                        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+                            try connection.query("SELECT set_config('pgpipe.' || $1, $2, true)", [name, value])
+                        }
                         let foreignKeys = try clear(dataset.replacement)
                         for index in inputs.indices {
                             perInput.append(try stream(&inputs[index], rejects: rejects, context: context))

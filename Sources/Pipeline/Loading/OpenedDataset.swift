@@ -17,9 +17,12 @@ public struct OpenedDataset {
         self.dataset = dataset
         inputs = try dataset.inputs.map { input in
             let file = try FileInput(path: files[input.name] ?? "\(dataDirectory)/\(input.defaultFile)")
-            let source = switch input.format {
+            let source: RecordSource = switch input.format {
             case .csvWithHeader: try CSVSource(input: file)
             case .csvWithoutHeader: try CSVSource(input: file, header: input.columns.map(\.name))
+            case .sqlite(let table):
+                // SQLite reads the file itself; the file is read here only for the ledger's sha256 and size.
+                try { try file.readToEnd(); return try SQLiteSource(path: file.path, table: table) }()
             }
             return OpenInput(input: input, file: file, source: source, validator: try RowValidator(input: input, source: source))
         }

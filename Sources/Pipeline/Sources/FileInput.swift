@@ -64,6 +64,11 @@ public final class FileInput {
         position += prefix.count
     }
 
+    /// Reads (and hashes) the rest of the file without keeping it.
+    public func readToEnd() throws {
+        while try refill() { position = filled }
+    }
+
     /// The sha256 of every byte read so far, as lowercase hex; call it once the file is read to the end.
     public func sha256Hex() -> String {
         hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -18,6 +18,8 @@ public struct SourceRecord {
     public var malformation: String?
     private var values: [UInt8] = []
     private var ends: [Int] = []
+    /// Positions of fields that hold no value at all (SQL NULL in a database source); CSV has none.
+    public private(set) var nullFields: [Int] = []
 
     public init(line: Int) {
         self.line = line
@@ -47,6 +49,13 @@ public struct SourceRecord {
     }
 
     mutating func endField() { ends.append(values.count) }
+
+    mutating func appendNullField() {
+        nullFields.append(ends.count)
+        endField()
+    }
+
+    public func isNull(_ index: Int) -> Bool { !nullFields.isEmpty && nullFields.contains(index) }
 }
 
 /// Where records come from: a CSV file today, a SQLite table or JSON lines later. A source names its columns

@@ -48,6 +48,11 @@ struct RowValidator {
         values.reserveCapacity(positions.count)
         for (column, position) in zip(input.columns, positions) {
             let field = record.field(position)
+            if record.isNull(position) {
+                guard column.missing != nil else { return .rejected(field: column.name, reason: "required value is NULL") }
+                values.append(.null)
+                continue
+            }
             if let missing = column.missing, field.trimmingSpaces().elementsEqual(missing.utf8) {
                 values.append(.null)
                 continue

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Pipeline
+import ServiceCommand
+
+struct AccidentSources: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accidents",
+        abstract: "Load the accident sources (lookups, three CSV exports, the legacy SQLite database) and reconcile them.",
+        discussion: """
+            Reads <data-dir>/accidents/: lookups/*.csv, cond.csv, police.csv, response.csv and de.db (tables police \
+            and response). Where the CSV export and the database disagree, --prefer decides; every difference is \
+            in accident.reconciliation.
+            """)
+
+    enum Side: String, ExpressibleByArgument, CaseIterable {
+        case csv, database
+    }
+
+    @Option(help: "The folder holding accidents/.")
+    var dataDir = "data"
+
+    @Option(help: "Which source's value is kept when the CSV export and the legacy database disagree.")
+    var prefer: Side = .csv
+
+    @OptionGroup var options: LoadOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let logger = database.logger("ingest")
+        try exitingWithStatus("ingest") {
+            let opened = try OpenedDataset(.accidents, dataDirectory: dataDir)
+            let (result, connection) = try options.load(
+                opened, batch: nil, settings: ["prefer": prefer.rawValue],
+                defaultRejects: "\(dataDir)/accidents_rejects.jsonl", database: database, logger: logger)
+            if result.status != .rolledBack {
+                let kinds = try connection.query(
+                    "SELECT kind, count(*) FROM accident.reconciliation GROUP BY kind ORDER BY kind").rows
+                let summary = try kinds.map { "\(try $0.decode(String.self, 0)) \(try $0.decode(Int.self, 1))" }
+                print("reconciliation: " + (summary.isEmpty ? "the sources agree" : summary.joined(separator: ", ")))
+            }
+            return result.exitStatus
+        }
+    }
+}

@@ -1,0 +1,94 @@
+-- UK road accidents (DfT STATS19 2016 sample) combined from three CSV exports and a legacy SQLite database.
+CREATE SCHEMA accident;
+COMMENT ON SCHEMA accident IS 'Road accidents combined from cond.csv, police.csv, response.csv and the legacy de.db, with the DfT code lookups and the reconciliation of the sources.';
+
+CREATE TABLE accident.police_force (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.police_force IS 'DfT lookup from lookups/Police_Force.csv: Police force that attended or recorded the accident.';
+CREATE TABLE accident.officer_attended (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.officer_attended IS 'DfT lookup from lookups/Police_Officer_Attend.csv: Whether a police officer attended the scene.';
+CREATE TABLE accident.light_conditions (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.light_conditions IS 'DfT lookup from lookups/Light_Conditions.csv: Light conditions.';
+CREATE TABLE accident.weather_conditions (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.weather_conditions IS 'DfT lookup from lookups/Weather.csv: Weather conditions.';
+CREATE TABLE accident.road_surface_conditions (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.road_surface_conditions IS 'DfT lookup from lookups/Road_Surface.csv: Road surface conditions.';
+CREATE TABLE accident.special_conditions_at_site (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.special_conditions_at_site IS 'DfT lookup from lookups/Special_Conditions_at_Site.csv: Special conditions at the site.';
+CREATE TABLE accident.carriageway_hazards (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.carriageway_hazards IS 'DfT lookup from lookups/Carriageway_Hazards.csv: Carriageway hazards.';
+CREATE TABLE accident.urban_or_rural_area (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.urban_or_rural_area IS 'DfT lookup from lookups/Urban_Rural.csv: Urban or rural area.';
+CREATE TABLE accident.severity (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.severity IS 'DfT lookup from lookups/Accident_Severity.csv: Accident severity: 1 fatal, 2 serious, 3 slight.';
+
+CREATE TABLE accident.accidents (
+    accident_index text PRIMARY KEY CHECK (accident_index <> ''),
+    police_force smallint REFERENCES accident.police_force,
+    officer_attended smallint REFERENCES accident.officer_attended,
+    light_conditions smallint REFERENCES accident.light_conditions,
+    weather_conditions smallint REFERENCES accident.weather_conditions,
+    road_surface_conditions smallint REFERENCES accident.road_surface_conditions,
+    special_conditions_at_site smallint REFERENCES accident.special_conditions_at_site,
+    carriageway_hazards smallint REFERENCES accident.carriageway_hazards,
+    urban_or_rural_area smallint REFERENCES accident.urban_or_rural_area,
+    severity smallint REFERENCES accident.severity,
+    sources text[] NOT NULL
+);
+COMMENT ON TABLE accident.accidents IS 'One row per accident index found in any source; coded attributes reference the DfT lookups. NULL where the code is -1 (missing or out of range) or no source has a value; accident.reconciliation says which.';
+COMMENT ON COLUMN accident.accidents.accident_index IS 'DfT accident index, text: a third are not numeric (201601BS70001), and de.db stores some as INTEGER.';
+COMMENT ON COLUMN accident.accidents.sources IS 'The sources that list the accident: cond.csv, police.csv, response.csv, de.db:police, de.db:response.';
+COMMENT ON COLUMN accident.accidents.police_force IS 'From police.csv, else de.db police (by default; see accident.reconciliation).';
+COMMENT ON COLUMN accident.accidents.officer_attended IS 'From police.csv, else de.db police.';
+COMMENT ON COLUMN accident.accidents.severity IS 'From response.csv, else de.db response.';
+
+CREATE TABLE accident.reconciliation (
+    accident_index text NOT NULL,
+    field text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('disagreement', 'null_in_csv', 'null_in_database', 'conflicting_duplicates',
+                                       'duplicate_key', 'missing_in_csv', 'missing_in_database')),
+    csv_value text,
+    database_value text,
+    resolved_value text,
+    resolution text NOT NULL,
+    PRIMARY KEY (accident_index, field)
+);
+COMMENT ON TABLE accident.reconciliation IS 'Every place the sources do not simply agree: a value that differs, a NULL on one side, a key listed twice, a key one source lacks. One row per accident and field, with what was kept and why.';
+COMMENT ON COLUMN accident.reconciliation.csv_value IS 'The CSV export''s value(s) as text; several are joined with /; NULL when absent or NULL.';
+COMMENT ON COLUMN accident.reconciliation.database_value IS 'The legacy database''s value(s) as text, joined with / when the key is listed more than once.';
+COMMENT ON COLUMN accident.reconciliation.resolved_value IS 'The value accident.accidents holds.';
