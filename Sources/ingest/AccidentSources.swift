@@ -5,7 +5,7 @@ import ServiceCommand
 struct AccidentSources: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accidents",
-        abstract: "Load the accident sources (lookups, three CSV exports, the legacy SQLite database) and reconcile them.",
+        abstract: "Load the accident sources (lookups, three CSV exports, the legacy SQLite database), reconcile them and train the severity model.",
         discussion: """
             Reads <data-dir>/accidents/: lookups/*.csv, cond.csv, police.csv, response.csv and de.db (tables police \
             and response). Where the CSV export and the database disagree, --prefer decides; every difference is \
@@ -22,6 +22,9 @@ struct AccidentSources: ParsableCommand {
     @Option(help: "Which source's value is kept when the CSV export and the legacy database disagree.")
     var prefer: Side = .csv
 
+    @Flag(help: "Only load and reconcile; do not train the severity model.")
+    var noTrain = false
+
     @OptionGroup var options: LoadOptions
     @OptionGroup var database: DatabaseOptions
 
@@ -37,6 +40,10 @@ struct AccidentSources: ParsableCommand {
                     "SELECT kind, count(*) FROM accident.reconciliation GROUP BY kind ORDER BY kind").rows
                 let summary = try kinds.map { "\(try $0.decode(String.self, 0)) \(try $0.decode(Int.self, 1))" }
                 print("reconciliation: " + (summary.isEmpty ? "the sources agree" : summary.joined(separator: ", ")))
+                if !noTrain {
+                    let trained = try AccidentTrainer(connection: connection, logger: logger).train(trainingRun: result.run)
+                    print("model: balanced accuracy \(trained.test.balancedAccuracy), log loss \(trained.test.logLoss) on the test split; majority class \(trained.baseline.balancedAccuracy), \(trained.baseline.logLoss)")
+                }
             }
             return result.exitStatus
         }

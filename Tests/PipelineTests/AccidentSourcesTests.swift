@@ -15,7 +15,7 @@ import Testing
     }
 
     func load(_ extra: [String] = []) throws -> ToolRun {
-        try runTool("ingest", ["accidents", "--rejects", "\(folder.path)/rejects.jsonl", "--quiet"] + extra, environment: database.environment)
+        try runTool("ingest", ["accidents", "--rejects", "\(folder.path)/rejects.jsonl", "--quiet", "--no-train"] + extra, environment: database.environment)
     }
 
     func counts(_ sql: String) throws -> [String: Int] {

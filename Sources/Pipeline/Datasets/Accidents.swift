@@ -7,7 +7,8 @@ extension Dataset {
         name: "accidents",
         summary: "UK road accidents: lookups, cond/police/response CSV and the legacy de.db, reconciled",
         inputs: Accidents.lookups + Accidents.sources,
-        replacement: .everything(tables: ["accident.reconciliation", "accident.accidents"] + Accidents.lookupTables.map { "accident.\($0)" }))
+        // Predictions and metrics describe the replaced accidents, so they go too, until the model is trained again.
+        replacement: .everything(tables: ["accident.model_metrics", "accident.predictions", "accident.reconciliation", "accident.accidents"] + Accidents.lookupTables.map { "accident.\($0)" }))
 }
 
 /// The accident sources and the SQL that combines them.

@@ -26,22 +26,31 @@ public struct ModelRegistry {
             throw InputError(path: path, reason: "cannot read the model file")
         }
         let model = try XGBoostModel(json: data)
-        let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(path: path, reason: "the model file is not UTF-8 JSON")
         }
-        let registered = try connection.transaction {
+        let registered = try register(
+            name: name, kind: "xgboost", definition: text, featureNames: model.featureNames, sourceFile: path, referenceBatch: nil)
+        return (registered, model)
+    }
+
+    /// Registers a model given as JSON text: the same text again returns its existing row, other text becomes
+    /// the name's next version.
+    public func register(
+        name: String, kind: String, definition: String, featureNames: [String], sourceFile: String?, referenceBatch: String?
+    ) throws -> RegisteredModel {
+        let sha256 = SHA256.hash(data: Data(definition.utf8)).map { String(format: "%02x", $0) }.joined()
+        return try connection.transaction {
             try connection.lockForTransaction("pgpipe:models")
             if let existing = try find("sha256 = $1", [sha256]) { return existing }
             try connection.query(
                 """
-                INSERT INTO ml.models (name, version, kind, sha256, feature_names, definition, source_file)
-                SELECT $1, coalesce(max(version), 0) + 1, 'xgboost', $2, $3::text[], $4::json, $5
+                INSERT INTO ml.models (name, version, kind, sha256, feature_names, definition, source_file, reference_batch)
+                SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::text[], $5::json, $6, $7
                 FROM ml.models WHERE name = $1
-                """, [name, sha256, Self.arrayLiteral(model.featureNames), text, path])
+                """, [name, kind, sha256, Self.arrayLiteral(featureNames), definition, sourceFile, referenceBatch])
             return try find("sha256 = $1", [sha256])!
         }
-        return (registered, model)
     }
 
     /// The latest version of `name`, or the given version, with its model.

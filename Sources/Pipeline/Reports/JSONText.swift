@@ -8,6 +8,7 @@ public enum JSONText {
         case bool(Bool)
         /// A JSON document, embedded as is (a json or jsonb column).
         case raw(String)
+        case array([Value])
         case null
     }
 
@@ -28,6 +29,13 @@ public enum JSONText {
         case .number(let digits), .raw(let digits): buffer.append(contentsOf: digits.utf8)
         case .bool(let flag): buffer.append(contentsOf: (flag ? "true" : "false").utf8)
         case .null: buffer.append(contentsOf: "null".utf8)
+        case .array(let values):
+            buffer.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                append(value, to: &buffer)
+            }
+            buffer.append(UInt8(ascii: "]"))
         }
     }
 
