@@ -34,6 +34,17 @@ import Testing
         #expect(try model.decode(String.self, 1).hasPrefix("ingest run "))
         #expect(try model.decode(Bool.self, 2))
 
+        // Training again on the same files finds the same model: no new version, the same predictions.
+        func fingerprint() throws -> String {
+            try database.connect().query("""
+                SELECT (SELECT count(*) FROM ml.models)::text || md5(string_agg(p::text, '|' ORDER BY accident_index))
+                FROM accident.predictions p
+                """).rows[0].decode(String.self, 0)
+        }
+        let once = try fingerprint()
+        #expect(try runTool("ingest", ["accidents", "--rejects", "\(folder.path)/rejects.jsonl", "--quiet"], environment: database.environment).status == 0)
+        #expect(try fingerprint() == once)
+
         let summary = try runTool("summary", ["accident_predictions", "accident_model_metrics", "accident_reconciliation", "--output", folder.path],
                                   environment: database.environment)
         #expect(summary.status == 0, "\(summary.stderr)")

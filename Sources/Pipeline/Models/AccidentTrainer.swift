@@ -42,7 +42,8 @@ public struct AccidentTrainer {
         public let baseline: MulticlassMetrics
     }
 
-    /// `trainingRun` names the load the model was trained on (the ledger's run id), kept with the model.
+    /// `trainingRun` is the load the model is trained on (the ledger's run id): its files' sha256s go into
+    /// the model's definition, and the first run that trained it is kept as its reference batch.
     public func train(trainingRun: Int64) throws -> Result {
         var examples = try connection.query(
             "SELECT accident_index, severity, \(Self.attributes.joined(separator: ", ")) FROM accident.accidents "
@@ -66,9 +67,14 @@ public struct AccidentTrainer {
         let model = LogisticRegression.fit(
             rows: training.map(active), labels: training.map(\.label),
             sampleWeights: training.map { classWeights[$0.label] }, classCount: Self.severities.count, featureCount: features.count)
+        // The training data is named by its files' hashes, not by the run, so retraining on the same files
+        // finds the same model instead of adding a version.
+        let trainingData = try connection.query(
+            "SELECT string_agg(input || ':' || sha256, ',' ORDER BY input) FROM ingest.run_sources WHERE run_id = $1", [trainingRun]
+        ).rows[0].decode(String?.self, 0) ?? ""
         let registered = try ModelRegistry(connection: connection).register(
             name: Self.modelName, kind: "logistic_regression",
-            definition: definition(model, features: features, classWeights: classWeights, trainingRun: trainingRun),
+            definition: definition(model, features: features, classWeights: classWeights, trainingData: trainingData),
             featureNames: features, sourceFile: nil, referenceBatch: "ingest run \(trainingRun)")
 
         let probabilities = examples.map { model.probabilities(active($0)) }
@@ -95,7 +101,7 @@ public struct AccidentTrainer {
         }
     }
 
-    private func definition(_ model: LogisticRegression, features: [String], classWeights: [Double], trainingRun: Int64) -> String {
+    private func definition(_ model: LogisticRegression, features: [String], classWeights: [Double], trainingData: String) -> String {
         func numbers<Values: Sequence<Double>>(_ values: Values) -> JSONText.Value { .array(values.map { .number("\($0)") }) }
         let rows = (0..<model.classCount).map { c in
             numbers(model.coefficients[(c * model.featureCount)..<((c + 1) * model.featureCount)])
@@ -110,7 +116,7 @@ public struct AccidentTrainer {
             ("class_weights", numbers(classWeights)),
             ("seed", .number(String(seed))),
             ("test_share", .number("\(testShare)")),
-            ("training_run", .number(String(trainingRun))),
+            ("training_data", .string(trainingData)),
         ], to: &json)
         return String(decoding: json, as: UTF8.self)
     }
