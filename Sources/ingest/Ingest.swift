@@ -17,7 +17,7 @@ struct Ingest: ParsableCommand {
             Exit status: 0 every row loaded; 65 rows were rejected or a header is wrong; 66 an input file is \
             missing or unreadable; 69 the database is unreachable; 64 bad usage; 78 an applied migration was edited.
             """,
-        subcommands: [Load.self, CensusBatch.self, Score.self, AccidentSources.self, Migrate.self, Datasets.self],
+        subcommands: [Load.self, CensusBatch.self, Score.self, AccidentSources.self, LoadAll.self, Migrate.self, Datasets.self],
         defaultSubcommand: Load.self)
 }
 
