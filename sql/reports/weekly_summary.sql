@@ -8,7 +8,10 @@ WITH records AS (
 latest AS (
     SELECT pr.batch_date, pr.source_line, pr.predicted_over_50k
     FROM census.predictions pr JOIN ml.models m USING (model_id)
-    WHERE m.model_id = (SELECT model_id FROM ml.models ORDER BY registered_at DESC, model_id DESC LIMIT 1)
+    -- The census model registered last, among those that scored census records.
+    WHERE m.model_id = (SELECT model_id FROM ml.models
+                        WHERE model_id IN (SELECT DISTINCT model_id FROM census.predictions)
+                        ORDER BY registered_at DESC, model_id DESC LIMIT 1)
 ),
 ranked AS (
     -- Cumulative weight by age: a weighted quantile is the first age whose cumulative share reaches it.
