@@ -91,6 +91,13 @@ import Testing
         #expect(expected["disagreement"] ?? 0 > 100 && expected["null_in_database"] ?? 0 > 0 && expected["conflicting_duplicates"] ?? 0 > 0)
         #expect(run.stdout.contains("reconciliation: conflicting_duplicates \(expected["conflicting_duplicates"]!)"))
 
+        // A -1 code is NULL in the typed column, and the accident says the source recorded it as missing.
+        let cond = try String(contentsOfFile: Repository.path("data/accidents/cond.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let minusOne = cond.filter { $0.split(separator: ",")[3] == "-1" }.count
+        #expect(minusOne > 0)
+        let coded = try counts("SELECT 'n', count(*) FROM accident.accidents WHERE road_surface_conditions IS NULL AND 'road_surface_conditions' = ANY(coded_missing)")
+        #expect(coded["n"] == minusOne)
+
         // Keys stored as INTEGER and as TEXT in de.db join the same accidents as the CSV's text keys.
         let mixed = try counts("SELECT 'both', count(*) FROM accident.accidents WHERE sources @> ARRAY['de.db:police', 'police.csv']")
         #expect(mixed["both"] == 20_000)

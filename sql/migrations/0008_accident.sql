@@ -68,11 +68,13 @@ CREATE TABLE accident.accidents (
     carriageway_hazards smallint REFERENCES accident.carriageway_hazards,
     urban_or_rural_area smallint REFERENCES accident.urban_or_rural_area,
     severity smallint REFERENCES accident.severity,
-    sources text[] NOT NULL
+    sources text[] NOT NULL,
+    coded_missing text[] NOT NULL
 );
 COMMENT ON TABLE accident.accidents IS 'One row per accident index found in any source; coded attributes reference the DfT lookups. NULL where the code is -1 (missing or out of range) or no source has a value; accident.reconciliation says which.';
 COMMENT ON COLUMN accident.accidents.accident_index IS 'DfT accident index, text: a third are not numeric (201601BS70001), and de.db stores some as INTEGER.';
 COMMENT ON COLUMN accident.accidents.sources IS 'The sources that list the accident: cond.csv, police.csv, response.csv, de.db:police, de.db:response.';
+COMMENT ON COLUMN accident.accidents.coded_missing IS 'The fields left NULL because a source recorded them as -1 (missing or out of range), as opposed to no source having them.';
 COMMENT ON COLUMN accident.accidents.police_force IS 'From police.csv, else de.db police (by default; see accident.reconciliation).';
 COMMENT ON COLUMN accident.accidents.officer_attended IS 'From police.csv, else de.db police.';
 COMMENT ON COLUMN accident.accidents.severity IS 'From response.csv, else de.db response.';
@@ -89,6 +91,6 @@ CREATE TABLE accident.reconciliation (
     PRIMARY KEY (accident_index, field)
 );
 COMMENT ON TABLE accident.reconciliation IS 'Every place the sources do not simply agree: a value that differs, a NULL on one side, a key listed twice, a key one source lacks. One row per accident and field, with what was kept and why.';
-COMMENT ON COLUMN accident.reconciliation.csv_value IS 'The CSV export''s value(s) as text; several are joined with /; NULL when absent or NULL.';
+COMMENT ON COLUMN accident.reconciliation.csv_value IS 'The CSV export''s value(s) as written (-1 included); several are joined with /; NULL when the source lacks the key.';
 COMMENT ON COLUMN accident.reconciliation.database_value IS 'The legacy database''s value(s) as text, joined with / when the key is listed more than once.';
 COMMENT ON COLUMN accident.reconciliation.resolved_value IS 'The value accident.accidents holds.';

@@ -38,10 +38,15 @@ enum Accidents {
             before: nil, after: nil)
     }
 
-    /// A DfT code: -1 (missing or out of range) is NULL; any other code must be in the lookup table.
+    /// A DfT code: any code but -1 must be in the lookup table. -1 (missing or out of range) is staged as
+    /// written, so the reconciliation can show it; the combining SQL reads it as no value.
     static func code(_ name: String, _ table: String) -> Column {
         Column(name, .reference(Reference(
-            noun: "\(table) code", query: "SELECT code::text, code::text, label FROM accident.\(table)")), missing: "-1")
+            noun: "\(table) code",
+            query: """
+                SELECT code::text, code::text, label FROM accident.\(table)
+                UNION ALL SELECT '-1', '-1', 'missing or out of range' WHERE NOT EXISTS (SELECT FROM accident.\(table) WHERE code = -1)
+                """)), nullable: true)
     }
 
     static let key = Column("Accident_Index", .text)
@@ -122,17 +127,19 @@ enum Accidents {
                    ('special_conditions_at_site', false), ('carriageway_hazards', false), ('urban_or_rural_area', false)
         ),
         per_field AS (
+            -- A code of -1 counts as no value; the shown values keep it as written.
             SELECT accident_index, field,
                    count(*) FILTER (WHERE side = 'csv') AS csv_rows,
-                   count(DISTINCT value) FILTER (WHERE side = 'csv') AS csv_values,
-                   count(*) FILTER (WHERE side = 'csv' AND value IS NULL) AS csv_nulls,
-                   min(value) FILTER (WHERE side = 'csv') AS csv_value,
+                   count(DISTINCT nullif(value, '-1')) FILTER (WHERE side = 'csv') AS csv_values,
+                   count(*) FILTER (WHERE side = 'csv' AND nullif(value, '-1') IS NULL) AS csv_nulls,
+                   min(nullif(value, '-1')) FILTER (WHERE side = 'csv') AS csv_value,
                    string_agg(coalesce(value, 'NULL'), '/' ORDER BY value) FILTER (WHERE side = 'csv') AS csv_shown,
                    count(*) FILTER (WHERE side = 'database') AS db_rows,
-                   count(DISTINCT value) FILTER (WHERE side = 'database') AS db_values,
-                   count(*) FILTER (WHERE side = 'database' AND value IS NULL) AS db_nulls,
-                   min(value) FILTER (WHERE side = 'database') AS db_value,
-                   string_agg(coalesce(value, 'NULL'), '/' ORDER BY value) FILTER (WHERE side = 'database') AS db_shown
+                   count(DISTINCT nullif(value, '-1')) FILTER (WHERE side = 'database') AS db_values,
+                   count(*) FILTER (WHERE side = 'database' AND nullif(value, '-1') IS NULL) AS db_nulls,
+                   min(nullif(value, '-1')) FILTER (WHERE side = 'database') AS db_value,
+                   string_agg(coalesce(value, 'NULL'), '/' ORDER BY value) FILTER (WHERE side = 'database') AS db_shown,
+                   bool_or(value = '-1') AS coded_missing
             FROM source_values
             GROUP BY accident_index, field
         ),
@@ -142,7 +149,7 @@ enum Accidents {
                    coalesce(p.csv_rows, 0) AS csv_rows, coalesce(p.csv_values, 0) AS csv_values,
                    coalesce(p.csv_nulls, 0) AS csv_nulls, p.csv_value, p.csv_shown,
                    coalesce(p.db_rows, 0) AS db_rows, coalesce(p.db_values, 0) AS db_values,
-                   coalesce(p.db_nulls, 0) AS db_nulls, p.db_value, p.db_shown
+                   coalesce(p.db_nulls, 0) AS db_nulls, p.db_value, p.db_shown, coalesce(p.coded_missing, false) AS coded_missing
             FROM (SELECT DISTINCT accident_index FROM source_keys) k
             CROSS JOIN fields f
             LEFT JOIN per_field p ON p.accident_index = k.accident_index AND p.field = f.field
@@ -196,7 +203,8 @@ enum Accidents {
                max(resolved) FILTER (WHERE field = 'carriageway_hazards')::smallint,
                max(resolved) FILTER (WHERE field = 'urban_or_rural_area')::smallint,
                max(resolved) FILTER (WHERE field = 'severity')::smallint,
-               s.sources
+               s.sources,
+               coalesce(array_agg(field ORDER BY field) FILTER (WHERE resolved IS NULL AND coded_missing), '{}')
         FROM compared c
         JOIN (SELECT accident_index, array_agg(source ORDER BY source) AS sources FROM source_keys GROUP BY 1) s USING (accident_index)
         GROUP BY c.accident_index, s.sources

@@ -58,11 +58,14 @@ public struct Column: Sendable {
     public let type: FieldType
     /// A spelling that means "no value" (`?` in the census files): the field is NULL, whatever its type.
     public let missing: String?
+    /// Whether a source's NULL (a database source) is accepted as NULL; a `missing` spelling implies it.
+    public let nullable: Bool
 
-    public init(_ name: String, _ type: FieldType, missing: String? = nil) {
+    public init(_ name: String, _ type: FieldType, missing: String? = nil, nullable: Bool = false) {
         self.name = name
         self.type = type
         self.missing = missing
+        self.nullable = nullable || missing != nil
     }
 }
 

@@ -49,7 +49,7 @@ struct RowValidator {
         for (column, position) in zip(input.columns, positions) {
             let field = record.field(position)
             if record.isNull(position) {
-                guard column.missing != nil else { return .rejected(field: column.name, reason: "required value is NULL") }
+                guard column.nullable else { return .rejected(field: column.name, reason: "required value is NULL") }
                 values.append(.null)
                 continue
             }
