@@ -77,7 +77,7 @@ import Testing
     @Test func test_every_accident_once_and_every_difference_reconciled() throws {
         let run = try load()
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.hasPrefix("read 100082, loaded 100082, rejected 0\n"))
+        #expect(run.stdout.hasPrefix("read 100754, loaded 100754, rejected 0\n"))
 
         var expected = try Self.independentCounts()
         let accidents = expected.removeValue(forKey: "accidents")

@@ -57,6 +57,63 @@ CREATE TABLE accident.severity (
 );
 COMMENT ON TABLE accident.severity IS 'DfT lookup from lookups/Accident_Severity.csv: Accident severity: 1 fatal, 2 serious, 3 slight.';
 
+-- Lookups for columns of the full STATS19 file that this sample's sources do not carry: loaded so the
+-- codes can be read, referenced by nothing yet.
+CREATE TABLE accident.day_of_week (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.day_of_week IS 'DfT lookup from lookups/Day_of_Week.csv: Day of the week. Not referenced: the sample has no such column.';
+CREATE TABLE accident.junction_control (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.junction_control IS 'DfT lookup from lookups/Junction_Control.csv: Junction control. Not referenced: the sample has no such column.';
+CREATE TABLE accident.junction_detail (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.junction_detail IS 'DfT lookup from lookups/Junction_Detail.csv: Junction detail. Not referenced: the sample has no such column.';
+CREATE TABLE accident.local_authority_district (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.local_authority_district IS 'DfT lookup from lookups/Local_Authority_District.csv: Local authority (district). Not referenced: the sample has no such column.';
+CREATE TABLE accident.ped_cross_human (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.ped_cross_human IS 'DfT lookup from lookups/Ped_Cross_Human.csv: Pedestrian crossing: human control. Not referenced: the sample has no such column.';
+CREATE TABLE accident.ped_cross_physical (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.ped_cross_physical IS 'DfT lookup from lookups/Ped_Cross_Physical.csv: Pedestrian crossing: physical facilities. Not referenced: the sample has no such column.';
+CREATE TABLE accident.road_class (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.road_class IS 'DfT lookup from lookups/Road_Class.csv: Road class. Not referenced: the sample has no such column.';
+CREATE TABLE accident.road_type (
+    code smallint PRIMARY KEY,
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.road_type IS 'DfT lookup from lookups/Road_Type.csv: Road type. Not referenced: the sample has no such column.';
+CREATE TABLE accident.local_authority_highway (
+    code text PRIMARY KEY CHECK (code <> ''),
+    label text NOT NULL CHECK (label <> ''),
+    source_line integer NOT NULL
+);
+COMMENT ON TABLE accident.local_authority_highway IS 'DfT lookup from lookups/Local_Authority_Highway.csv (ONS codes such as S12000033). Not referenced: the sample has no such column.';
+
 CREATE TABLE accident.accidents (
     accident_index text PRIMARY KEY CHECK (accident_index <> ''),
     police_force smallint REFERENCES accident.police_force,

@@ -16,6 +16,8 @@ enum Accidents {
     static let lookupTables = [
         "police_force", "officer_attended", "light_conditions", "weather_conditions", "road_surface_conditions",
         "special_conditions_at_site", "carriageway_hazards", "urban_or_rural_area", "severity",
+        "day_of_week", "junction_control", "junction_detail", "local_authority_district", "ped_cross_human",
+        "ped_cross_physical", "road_class", "road_type", "local_authority_highway",
     ]
 
     static let lookups: [Input] = [
@@ -28,14 +30,27 @@ enum Accidents {
         lookup("carriageway_hazards", file: "Carriageway_Hazards.csv"),
         lookup("urban_or_rural_area", file: "Urban_Rural.csv"),
         lookup("severity", file: "Accident_Severity.csv"),
+        // Lookups for columns the full STATS19 file has and this sample does not: loaded, not referenced.
+        lookup("day_of_week", file: "Day_of_Week.csv"),
+        lookup("junction_control", file: "Junction_Control.csv"),
+        lookup("junction_detail", file: "Junction_Detail.csv"),
+        lookup("local_authority_district", file: "Local_Authority_District.csv"),
+        lookup("ped_cross_human", file: "Ped_Cross_Human.csv"),
+        lookup("ped_cross_physical", file: "Ped_Cross_Physical.csv"),
+        lookup("road_class", file: "Road_Class.csv"),
+        lookup("road_type", file: "Road_Type.csv"),
+        // ONS codes (S12000033) under a capitalised header.
+        lookup("local_authority_highway", file: "Local_Authority_Highway.csv", columns: [Column("Code", .text), Column("Label", .text)]),
     ]
 
-    static func lookup(_ table: String, file: String) -> Input {
+    static func lookup(
+        _ table: String, file: String,
+        columns: [Column] = [Column("code", .integer(-1...Int(Int16.max))), Column("label", .text)]
+    ) -> Input {
         Input(
             name: "lookup_\(table)", defaultFile: "accidents/lookups/\(file)", format: .csvWithHeader,
-            columns: [Column("code", .integer(-1...Int(Int16.max))), Column("label", .text)],
-            uniqueKey: ["code"], copyTable: "accident.\(table)", copyColumns: ["code", "label", "source_line"],
-            before: nil, after: nil)
+            columns: columns, uniqueKey: [columns[0].name], copyTable: "accident.\(table)",
+            copyColumns: ["code", "label", "source_line"], before: nil, after: nil)
     }
 
     /// A DfT code: any code but -1 must be in the lookup table. -1 (missing or out of range) is staged as
