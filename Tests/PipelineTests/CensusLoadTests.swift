@@ -16,9 +16,7 @@ import Testing
     }
 
     func loadBatch(_ date: String, file: String? = nil, _ extra: [String] = []) throws -> ToolRun {
-        try runTool(
-            "ingest", ["census", file ?? sample, "--batch-date", date, "--data-dir", folder.path, "--quiet"] + extra,
-            environment: database.environment)
+        try loadCensusBatch(file ?? sample, date: date, into: database, folder: folder, extra)
     }
 
     func scalar(_ sql: String) throws -> String {

@@ -9,8 +9,7 @@ import Testing
         let database = try ScratchDatabase()
         let folder = try TemporaryFolder()
         func load(_ file: String, _ date: String) throws {
-            let run = try runTool(
-                "ingest", ["census", file, "--batch-date", date, "--data-dir", folder.path, "--quiet"], environment: database.environment)
+            let run = try loadCensusBatch(file, date: date, into: database, folder: folder)
             #expect(run.status == 0, "\(run.stderr)")
         }
         try load("data/census/census_income_sample.csv", "2026-11-16")

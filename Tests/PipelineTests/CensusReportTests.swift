@@ -11,7 +11,7 @@ import Testing
         let lines = try String(contentsOfFile: sample, encoding: .utf8).split(separator: "\n")
         let firstHalf = try folder.write("half.csv", lines.prefix(5000).joined(separator: "\n") + "\n")
         for (file, date) in [(sample, "2026-11-16"), (firstHalf, "2026-11-23")] {
-            let run = try runTool("ingest", ["census", file, "--batch-date", date, "--data-dir", folder.path, "--quiet"], environment: database.environment)
+            let run = try loadCensusBatch(file, date: date, into: database, folder: folder)
             #expect(run.status == 0, "\(run.stderr)")
         }
         let summary = try runTool("summary", ["--output", folder.path], environment: database.environment)

@@ -8,9 +8,7 @@ import Testing
     @Test func test_every_probability_matches_xgboost_within_1e_6() throws {
         let database = try ScratchDatabase()
         let folder = try TemporaryFolder()
-        let run = try runTool(
-            "ingest", ["census", "data/census/census_income_sample.csv", "--batch-date", "2026-11-20", "--data-dir", folder.path, "--quiet"],
-            environment: database.environment)
+        let run = try loadCensusBatch(date: "2026-11-20", into: database, folder: folder)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("10000 rows, 0 with a category the model does not know"))
 
@@ -36,9 +34,7 @@ import Testing
     @Test func test_rescoring_replaces_the_batch_predictions_and_reregistering_finds_the_model() throws {
         let database = try ScratchDatabase()
         let folder = try TemporaryFolder()
-        let load = try runTool(
-            "ingest", ["census", "data/census/census_income_sample.csv", "--batch-date", "2026-11-20", "--data-dir", folder.path, "--quiet"],
-            environment: database.environment)
+        let load = try loadCensusBatch(date: "2026-11-20", into: database, folder: folder)
         #expect(load.status == 0)
         let before = try database.connect().query("SELECT md5(string_agg(p::text, '|' ORDER BY source_line)) FROM census.predictions p").rows[0][0]
         let score = try runTool("ingest", ["score", "--batch-date", "2026-11-20"], environment: database.environment)
