@@ -67,9 +67,10 @@ enum Accidents {
     static let key = Column("Accident_Index", .text)
     static let databaseKey = Column("acc_i", .text)
 
-    /// One source: its input, staged into a temporary table named `<name>_stage`.
+    /// One source: its input, staged into a temporary table named `<name>_stage`; `after` runs once it is.
     static func source(
-        _ name: String, file: String, format: SourceFormat, key: Column, codes: [(column: String, field: String)]
+        _ name: String, file: String, format: SourceFormat, key: Column, codes: [(column: String, field: String)],
+        after: String? = nil
     ) -> Input {
         let columns = [key] + codes.map { code($0.column, $0.field) }
         let staged = ["accident_index"] + codes.map(\.field)
@@ -77,7 +78,7 @@ enum Accidents {
             name: name, defaultFile: file, format: format, columns: columns, uniqueKey: [],
             copyTable: "pg_temp.\(name)_stage", copyColumns: staged + ["source_line"],
             before: "CREATE TEMP TABLE \(name)_stage (" + staged.map { "\($0) text, " }.joined() + "source_line bigint) ON COMMIT DROP",
-            after: nil)
+            after: after)
     }
 
     static let sources: [Input] = [
@@ -95,9 +96,10 @@ enum Accidents {
         source("police_db", file: "accidents/de.db", format: .sqlite(table: "police"), key: databaseKey, codes: [
             ("police_force", "police_force"), ("did_police_officer_attend_scene_of_accident", "officer_attended"),
         ]),
-        withCombine(source("response_db", file: "accidents/de.db", format: .sqlite(table: "response"), key: databaseKey, codes: [
+        // The last source combines everything once it is staged.
+        source("response_db", file: "accidents/de.db", format: .sqlite(table: "response"), key: databaseKey, codes: [
             ("accident_severity", "severity"),
-        ])),
+        ], after: combine),
     ]
 
     /// Fields held by two sources (CSV export and legacy database) and fields only the CSV export holds.
@@ -226,11 +228,4 @@ enum Accidents {
         ORDER BY c.accident_index
         """
 
-    /// The last source also runs the combining SQL once everything is staged.
-    static func withCombine(_ input: Input) -> Input {
-        Input(
-            name: input.name, defaultFile: input.defaultFile, format: input.format, columns: input.columns,
-            uniqueKey: input.uniqueKey, copyTable: input.copyTable, copyColumns: input.copyColumns,
-            before: input.before, after: combine)
-    }
 }

@@ -10,13 +10,23 @@ enum CopyText {
             switch value {
             case .verbatim: appendEscaped(record.field(positions[index]), to: &buffer)
             case .text(let text): appendEscaped(text.utf8, to: &buffer)
-            case .null: buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+            case .null: buffer.append(contentsOf: nullMarker)
             case .invalid: preconditionFailure("an invalid field reached the COPY encoder")
             }
             buffer.append(UInt8(ascii: "\t"))
         }
         buffer.append(contentsOf: String(record.line).utf8)
         buffer.append(UInt8(ascii: "\n"))
+    }
+
+    static let nullMarker = Array("\\N".utf8)
+
+    /// Appends text values as one row's fields, tab-separated, nil as NULL; the caller ends the row.
+    static func appendFields(_ values: [String?], to buffer: inout [UInt8]) {
+        for (index, value) in values.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: "\t")) }
+            if let value { appendEscaped(value.utf8, to: &buffer) } else { buffer.append(contentsOf: nullMarker) }
+        }
     }
 
     static func appendEscaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes, to buffer: inout [UInt8]) {

@@ -30,15 +30,8 @@ final class RejectRecorder {
 
     func record(_ reject: Reject) throws {
         try table.withBuffer { buffer in
-            for value in [String(run), dataset, reject.source, String(reject.line)] {
-                CopyText.appendEscaped(value.utf8, to: &buffer)
-                buffer.append(UInt8(ascii: "\t"))
-            }
-            if let field = reject.field { CopyText.appendEscaped(field.utf8, to: &buffer) } else { buffer.append(contentsOf: Array("\\N".utf8)) }
-            for value in [reject.reason, reject.raw] {
-                buffer.append(UInt8(ascii: "\t"))
-                CopyText.appendEscaped(value.utf8, to: &buffer)
-            }
+            CopyText.appendFields(
+                [String(run), dataset, reject.source, String(reject.line), reject.field, reject.reason, reject.raw], to: &buffer)
             buffer.append(UInt8(ascii: "\n"))
         }
         line.removeAll(keepingCapacity: true)

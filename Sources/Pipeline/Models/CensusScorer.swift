@@ -52,11 +52,10 @@ public struct CensusScorer {
                     rows += 1
                     if sawUnknown { unknown += 1 }
                     line.removeAll(keepingCapacity: true)
-                    for value in [String(registered.id), batch] + values {
-                        if let value { CopyText.appendEscaped(value.utf8, to: &line) } else { line.append(contentsOf: Array("\\N".utf8)) }
-                        line.append(UInt8(ascii: "\t"))
-                    }
-                    line.append(contentsOf: "\(sawUnknown)\t\(probability)\t\(probability >= registered.threshold)\n".utf8)
+                    CopyText.appendFields(
+                        [String(registered.id), batch] + values
+                            + ["\(sawUnknown)", "\(probability)", "\(probability >= registered.threshold)"], to: &line)
+                    line.append(UInt8(ascii: "\n"))
                     try out.write(line)
                 }
             }
