@@ -9,6 +9,7 @@ public enum ExitStatus {
     public static let unavailable: Int32 = 69  // EX_UNAVAILABLE: the database cannot be reached
     public static let software: Int32 = 70     // EX_SOFTWARE: a bug or an unexpected server error
     public static let cannotCreate: Int32 = 73 // EX_CANTCREAT: an output file cannot be written
+    public static let noPermission: Int32 = 77 // EX_NOPERM: the role may not do what was asked
     public static let config: Int32 = 78       // EX_CONFIG: migrations do not match the database
 
     /// The error's one-line message, with a pointer to the likely cause where the server's words alone
@@ -28,6 +29,7 @@ public enum ExitStatus {
         case is OutputError: return cannotCreate
         case is MigrationError: return config
         case let error as PostgresError where error.kind == .connection: return unavailable
+        case let error as PostgresError where error.sqlState == "42501": return noPermission
         default: return software
         }
     }

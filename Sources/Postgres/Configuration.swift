@@ -2,19 +2,37 @@ import Foundation
 
 /// Where to connect. Resolved the way libpq users expect: an explicit URL, else `DATABASE_URL`,
 /// else libpq's own PGHOST / PGPORT / PGUSER / PGPASSWORD / PGDATABASE / PGSSLMODE (an empty conninfo
-/// makes libpq read those itself).
+/// makes libpq read those itself). A password can come from a file named by `DATABASE_PASSWORD_FILE` (a
+/// mounted secret), so that it is in neither the URL nor the environment.
 public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     /// A `postgresql://` URL or a `key=value` conninfo string; empty means the PG* environment.
     public let conninfo: String
+    /// Overrides any password of the conninfo; never printed.
+    public let password: String?
 
-    public init(conninfo: String) {
+    public init(conninfo: String, password: String? = nil) {
         self.conninfo = conninfo
+        self.password = password
     }
 
-    public static func resolve(url: String? = nil, environment: [String: String]) -> PostgresConfiguration {
-        if let url, !url.isEmpty { return PostgresConfiguration(conninfo: url) }
-        if let url = environment["DATABASE_URL"], !url.isEmpty { return PostgresConfiguration(conninfo: url) }
-        return PostgresConfiguration(conninfo: "")
+    public static func resolve(url: String? = nil, environment: [String: String]) throws -> PostgresConfiguration {
+        let conninfo = [url, environment["DATABASE_URL"]].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        guard let file = environment["DATABASE_PASSWORD_FILE"], !file.isEmpty else {
+            return PostgresConfiguration(conninfo: conninfo)
+        }
+        return PostgresConfiguration(conninfo: conninfo, password: try readSecret(file))
+    }
+
+    /// A secret file's content without its final line break, as Docker and Kubernetes mount them.
+    public static func readSecret(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw PostgresError(.usage, message: "cannot read the secret file \(path)")
+        }
+        let secret = text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
+        guard !secret.isEmpty else { throw PostgresError(.usage, message: "the secret file \(path) is empty") }
+        return secret
     }
 
     /// The conninfo with any password replaced, safe for logs and error lines.

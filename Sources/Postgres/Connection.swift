@@ -12,7 +12,13 @@ public final class Connection {
 
     /// Connects, or throws a `.connection` error with libpq's reason (never the password).
     public init(_ configuration: PostgresConfiguration) throws {
-        guard let handle = PQconnectdb(configuration.conninfo) else {
+        // Keywords after dbname override what its conninfo or URL says; the password never enters a string.
+        var keywords = ["dbname"], values: [String?] = [configuration.conninfo]
+        if let password = configuration.password { keywords.append("password"); values.append(password) }
+        let connected = Self.withCStrings(keywords + [nil]) { keywords in
+            Self.withCStrings(values + [nil]) { PQconnectdbParams(keywords, $0, 1) }
+        }
+        guard let handle = connected else {
             throw PostgresError(.connection, message: "libpq could not allocate a connection")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
@@ -81,7 +87,7 @@ public final class Connection {
         return QueryResult(handle: result)
     }
 
-    private static func withCStrings<R>(
+    static func withCStrings<R>(
         _ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R
     ) -> R {
         let copies = strings.map { $0.flatMap { strdup($0) } }

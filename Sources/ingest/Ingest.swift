@@ -11,11 +11,13 @@ struct Ingest: ParsableCommand {
         commandName: "ingest",
         abstract: "Load datasets into Postgres: validate every row, COPY the good ones, quarantine the rest.",
         discussion: """
-            Connects with --database-url, else DATABASE_URL, else libpq's PG* variables. Applies the migrations \
-            in sql/migrations before loading.
+            Connects with --database-url, else DATABASE_URL, else libpq's PG* variables; the password may come \
+            from the file DATABASE_PASSWORD_FILE names. Applies the migrations in sql/migrations that the \
+            database lacks before loading (as the administrator; the pgpipe_ingest role only checks them).
 
             Exit status: 0 every row loaded; 65 rows were rejected or a header is wrong; 66 an input file is \
-            missing or unreadable; 69 the database is unreachable; 64 bad usage; 78 an applied migration was edited.
+            missing or unreadable; 69 the database is unreachable; 64 bad usage; 77 the role may not do that; \
+            78 an applied migration was edited, or one is missing and this role may not apply it.
             """,
         subcommands: [Load.self, CensusBatch.self, Score.self, AccidentSources.self, LoadAll.self, Migrate.self, Datasets.self],
         defaultSubcommand: Load.self)
@@ -37,15 +39,37 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 struct Migrate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply the migrations in sql/migrations that the database lacks.")
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the migrations in sql/migrations that the database lacks, and set the service roles' passwords.",
+        discussion: """
+            Run as the database's administrator: the migrations create the roles pgpipe_owner (owns the schema), \
+            pgpipe_ingest (writes rows) and pgpipe_summary (reads). A password file holds one password (a final \
+            line break is ignored); without one the role's password is left as it is.
+            """)
 
     @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "The file with pgpipe_ingest's password. Default: PGPIPE_INGEST_PASSWORD_FILE.")
+    var ingestPasswordFile: String?
+
+    @Option(help: "The file with pgpipe_summary's password. Default: PGPIPE_SUMMARY_PASSWORD_FILE.")
+    var summaryPasswordFile: String?
 
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
-            let applied = try Migrator(directory: "\(database.sql)/migrations", logger: logger).migrate(try database.connect())
+            let connection = try database.connect()
+            let applied = try Migrator(directory: "\(database.sql)/migrations", logger: logger).migrate(connection)
             print(applied.isEmpty ? "migrations: up to date" : "migrations: applied \(applied.joined(separator: ", "))")
+            let environment = ProcessInfo.processInfo.environment
+            for (role, file) in [
+                ("pgpipe_ingest", ingestPasswordFile ?? environment["PGPIPE_INGEST_PASSWORD_FILE"]),
+                ("pgpipe_summary", summaryPasswordFile ?? environment["PGPIPE_SUMMARY_PASSWORD_FILE"]),
+            ] {
+                guard let file, !file.isEmpty else { continue }
+                try connection.setPassword(role: role, password: try PostgresConfiguration.readSecret(file))
+                print("password of \(role): set from \(file)")
+            }
             return 0
         }
     }

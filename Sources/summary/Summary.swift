@@ -12,10 +12,11 @@ struct Summary: ParsableCommand {
         abstract: "Run the SQL reports in sql/reports and write each as NAME.json and NAME.csv.",
         discussion: """
             All reports read one snapshot of the database (a read-only, repeatable-read transaction). \
-            Connects with --database-url, else DATABASE_URL, else libpq's PG* variables.
+            Connects with --database-url, else DATABASE_URL, else libpq's PG* variables; the password may come \
+            from the file DATABASE_PASSWORD_FILE names. The pgpipe_summary role has all it needs.
 
             Exit status: 0 written; 64 an unknown report name; 66 the reports folder is missing; \
-            69 the database is unreachable; 73 an output file cannot be written.
+            69 the database is unreachable; 73 an output file cannot be written; 77 the role may not read a table.
             """)
 
     @Argument(help: "Reports to run, by file name without .sql. Default: all of them.")

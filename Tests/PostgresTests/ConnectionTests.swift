@@ -47,11 +47,11 @@ import Testing
         #expect(!error.description.contains("s3cret"))
     }
 
-    @Test func test_configuration_prefers_url_then_database_url_then_pg_environment() {
+    @Test func test_configuration_prefers_url_then_database_url_then_pg_environment() throws {
         let environment = ["DATABASE_URL": "postgresql://a@b/c", "PGHOST": "ignored"]
-        #expect(PostgresConfiguration.resolve(url: "postgresql://x@y/z", environment: environment).conninfo == "postgresql://x@y/z")
-        #expect(PostgresConfiguration.resolve(environment: environment).conninfo == "postgresql://a@b/c")
-        #expect(PostgresConfiguration.resolve(environment: ["PGHOST": "h"]).conninfo == "")
+        #expect(try PostgresConfiguration.resolve(url: "postgresql://x@y/z", environment: environment).conninfo == "postgresql://x@y/z")
+        #expect(try PostgresConfiguration.resolve(environment: environment).conninfo == "postgresql://a@b/c")
+        #expect(try PostgresConfiguration.resolve(environment: ["PGHOST": "h"]).conninfo == "")
     }
 
     @Test func test_configuration_description_redacts_password() {

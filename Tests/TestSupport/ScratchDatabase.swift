@@ -22,12 +22,22 @@ public final class ScratchDatabase {
         try Connection(configuration)
     }
 
+    /// Connects as one of the service roles (`pgpipe_ingest`, `pgpipe_summary`) the migrations create.
+    public func connect(as role: String) throws -> Connection {
+        try Connection(PostgresConfiguration(conninfo: "dbname=\(name) user=\(role)"))
+    }
+
     /// The environment a child process (the `ingest` or `summary` binary) needs to reach this database.
     public var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["PGDATABASE"] = name
         environment.removeValue(forKey: "DATABASE_URL")
         return environment
+    }
+
+    /// The same, logging in as `role`.
+    public func environment(as role: String) -> [String: String] {
+        environment.merging(["PGUSER": role]) { $1 }
     }
 
     static func admin() throws -> Connection {

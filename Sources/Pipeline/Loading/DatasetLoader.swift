@@ -50,13 +50,15 @@ public struct DatasetLoader {
                         for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
                             try connection.query("SELECT set_config('pgpipe.' || $1, $2, true)", [name, value])
                         }
-                        let foreignKeys = try clear(dataset.replacement)
+                        try clear(dataset.replacement)
                         for index in inputs.indices {
                             perInput.append(try stream(&inputs[index], rejects: rejects, context: context))
                         }
                         let rejected = perInput.reduce(0) { $0 + $1.rejected }
                         if rejected > maxRejects { throw TooManyRejects() }
-                        try foreignKeys?.restore()
+                        if case .everything = dataset.replacement {
+                            try connection.query("SELECT ingest.end_replacement()")
+                        }
                     }
                 } catch is TooManyRejects {
                     rolledBack = true
@@ -87,15 +89,15 @@ public struct DatasetLoader {
         return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath)
     }
 
-    /// Removes what the load replaces; returns the foreign keys suspended for it, if any.
-    private func clear(_ replacement: Replacement) throws -> SuspendedForeignKeys? {
+    /// Removes what the load replaces. A whole-dataset load also suspends the foreign keys among its tables
+    /// (`ingest.begin_replacement`, run with the owner's rights) until `ingest.end_replacement` adds them
+    /// back before commit: one join then checks every row, where a kept key fires one trigger per row.
+    private func clear(_ replacement: Replacement) throws {
         switch replacement {
         case .everything(let tables):
-            try connection.query("TRUNCATE \(tables.joined(separator: ", ")) RESTART IDENTITY")
-            return try SuspendedForeignKeys.suspend(on: tables, connection: connection)
+            try connection.query("SELECT ingest.begin_replacement($1::regclass[])", ["{" + tables.joined(separator: ",") + "}"])
         case .batch(let delete):
             try connection.execute(script: delete)
-            return nil
         }
     }
 

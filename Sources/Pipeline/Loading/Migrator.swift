@@ -46,9 +46,20 @@ public struct Migrator {
         self.logger = logger
     }
 
-    /// Applies what is missing; returns the names applied by this call.
+    /// Applies what is missing; returns the names applied by this call. A database that is up to date is
+    /// only read, so a service role without DDL rights can check it before every load.
     @discardableResult
     public func migrate(_ connection: Connection) throws -> [String] {
+        let missing = try pending(connection)
+        if missing.isEmpty { return [] }
+        do {
+            return try apply(connection)
+        } catch let error as PostgresError where error.sqlState == "42501" {
+            throw MigrationError(description: "the database lacks migration \(missing[0].name) and this role may not apply it (\(error.message)); run `ingest migrate` as the database's administrator")
+        }
+    }
+
+    private func apply(_ connection: Connection) throws -> [String] {
         try connection.withAdvisoryLock("pgpipe:migrations") {
             try connection.execute(script: """
                 CREATE TABLE IF NOT EXISTS public.schema_migrations (
@@ -59,28 +70,40 @@ public struct Migrator {
                 );
                 COMMENT ON TABLE public.schema_migrations IS 'Migrations from sql/migrations applied to this database, with the sha256 of each file as applied.';
                 """)
-            var applied: [Int: (name: String, checksum: String)] = [:]
-            for row in try connection.query("SELECT version, name, checksum FROM public.schema_migrations").rows {
-                applied[try row.decode(Int.self, 0)] = (try row.decode(String.self, 1), try row.decode(String.self, 2))
-            }
             var appliedNow: [String] = []
-            for migration in migrations {
-                if let existing = applied[migration.version] {
-                    guard existing.checksum == migration.checksum else {
-                        throw MigrationError(description: "migration \(migration.name) was edited after it was applied (database has sha256 \(existing.checksum.prefix(12))…, file has \(migration.checksum.prefix(12))…); add a new migration instead")
-                    }
-                    continue
-                }
+            for migration in try pending(connection) {
                 try connection.transaction {
                     try connection.execute(script: migration.sql)
                     try connection.query(
                         "INSERT INTO public.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                         [migration.version, migration.name, migration.checksum])
+                    // Objects a migration creates belong to whoever applied it until they are handed over.
+                    if try connection.query("SELECT to_regprocedure('ingest.apply_privileges()') IS NOT NULL").rows[0].decode(Bool.self, 0) {
+                        try connection.execute(script: "CALL ingest.apply_privileges()")
+                    }
                 }
                 logger.info("applied migration \(migration.name)")
                 appliedNow.append(migration.name)
             }
             return appliedNow
+        }
+    }
+
+    /// The migrations the database lacks, in order; an applied one whose file changed is an error.
+    public func pending(_ connection: Connection) throws -> [Migration] {
+        var applied: [Int: String] = [:]
+        let table = try connection.query("SELECT to_regclass('public.schema_migrations') IS NOT NULL").rows[0].decode(Bool.self, 0)
+        if table {
+            for row in try connection.query("SELECT version, checksum FROM public.schema_migrations").rows {
+                applied[try row.decode(Int.self, 0)] = try row.decode(String.self, 1)
+            }
+        }
+        return try migrations.filter { migration in
+            guard let checksum = applied[migration.version] else { return true }
+            guard checksum == migration.checksum else {
+                throw MigrationError(description: "migration \(migration.name) was edited after it was applied (database has sha256 \(checksum.prefix(12))…, file has \(migration.checksum.prefix(12))…); add a new migration instead")
+            }
+            return false
         }
     }
 }
