@@ -39,54 +39,56 @@ public struct DatasetLoader {
         let ledger = Ledger(connection: connection)
         let run = try ledger.start(dataset: dataset.name, batch: batch, maxRejects: maxRejects)
         var perInput: [LoadCounts] = []
-        var rolledBack = false
+        /// Records each input's counts and the run's outcome.
+        func close(_ status: LoadStatus, message: String? = nil) throws -> LoadResult {
+            for (open, counts) in zip(inputs, perInput) {
+                try ledger.recordSource(
+                    run: run, input: open.input.name, file: open.file.path, sha256: open.file.sha256Hex(),
+                    bytes: open.file.bytesRead, counts: counts)
+            }
+            let counts = perInput.reduce(LoadCounts(), +)
+            try ledger.finish(run: run, status: status, counts: counts, message: message)
+            return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath)
+        }
         do {
-            try rejectsConnection.copyIn(RejectRecorder.copyStatement) { rejectsTable in
-                let rejects = try RejectRecorder(run: run, dataset: dataset.name, table: rejectsTable, path: rejectsPath)
-                do {
-                    try connection.transaction {
-                        try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
-                        try connection.query("SELECT set_config('pgpipe.batch', $1, true)", [batch ?? ""])
-                        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
-                            try connection.query("SELECT set_config('pgpipe.' || $1, $2, true)", [name, value])
-                        }
-                        try clear(dataset.replacement)
+            return try connection.transaction {
+                try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
+                try connection.query("SELECT set_config('pgpipe.batch', $1, true)", [batch ?? ""])
+                for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+                    try connection.query("SELECT set_config('pgpipe.' || $1, $2, true)", [name, value])
+                }
+                try clear(dataset.replacement)
+                // Rejects stream on the second session and commit before the load does: a crash in between
+                // leaves the rejects of a run that committed nothing, never loaded rows without their rejects.
+                try rejectsConnection.copyIn(RejectRecorder.copyStatement) { rejectsTable in
+                    let rejects = try RejectRecorder(run: run, dataset: dataset.name, table: rejectsTable, path: rejectsPath)
+                    do {
                         for index in inputs.indices {
                             perInput.append(try stream(&inputs[index], rejects: rejects, context: context))
                         }
-                        let rejected = perInput.reduce(0) { $0 + $1.rejected }
-                        if rejected > maxRejects { throw TooManyRejects() }
-                        if case .everything = dataset.replacement {
-                            try connection.query("SELECT ingest.end_replacement()")
-                        }
+                    } catch {
+                        rejects.discard()
+                        throw error
                     }
-                } catch is TooManyRejects {
-                    rolledBack = true
-                } catch {
-                    rejects.discard()
-                    throw error
+                    try rejects.finish()
                 }
-                try rejects.finish()
+                let rejected = perInput.reduce(0) { $0 + $1.rejected }
+                if rejected > maxRejects { throw TooManyRejects() }
+                if case .everything = dataset.replacement {
+                    try connection.query("SELECT ingest.end_replacement()")
+                }
+                // The ledger's outcome commits with the rows: a process killed after COMMIT still has its run
+                // recorded as loaded.
+                return try close(rejected > 0 ? .loadedWithRejects : .loaded)
             }
+        } catch is TooManyRejects {
+            perInput = perInput.map { LoadCounts(read: $0.read, loaded: 0, rejected: $0.rejected, rolledBack: $0.loaded) }
+            let rejected = perInput.reduce(0) { $0 + $1.rejected }
+            return try close(.rolledBack, message: "\(rejected) rejected rows exceed --max-rejects \(maxRejects); the load rolled back and the database is unchanged")
         } catch {
             try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +), message: "\(error)")
             throw error
         }
-        if rolledBack {
-            perInput = perInput.map { LoadCounts(read: $0.read, loaded: 0, rejected: $0.rejected, rolledBack: $0.loaded) }
-        }
-        for (open, counts) in zip(inputs, perInput) {
-            try ledger.recordSource(
-                run: run, input: open.input.name, file: open.file.path, sha256: open.file.sha256Hex(),
-                bytes: open.file.bytesRead, counts: counts)
-        }
-        let counts = perInput.reduce(LoadCounts(), +)
-        let status: LoadStatus = rolledBack ? .rolledBack : counts.rejected > 0 ? .loadedWithRejects : .loaded
-        let message = rolledBack
-            ? "\(counts.rejected) rejected rows exceed --max-rejects \(maxRejects); the load rolled back and the database is unchanged"
-            : nil
-        try ledger.finish(run: run, status: status, counts: counts, message: message)
-        return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath)
     }
 
     /// Removes what the load replaces. A whole-dataset load also suspends the foreign keys among its tables

@@ -6,10 +6,30 @@ struct Ledger {
     let connection: Connection
 
     func start(dataset: String, batch: String?, maxRejects: Int) throws -> Int64 {
-        try connection.query(
-            "INSERT INTO ingest.runs (dataset, batch, status, max_rejects) VALUES ($1, $2, 'running', $3) RETURNING run_id",
-            [dataset, batch, maxRejects]
+        try closeAbandonedRuns()
+        return try connection.query(
+            """
+            INSERT INTO ingest.runs (dataset, batch, status, max_rejects, backend_pid, backend_start)
+            SELECT $1, $2, 'running', $3, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()
+            RETURNING run_id
+            """, [dataset, batch, maxRejects]
         ).rows[0].decode(Int64.self, 0)
+    }
+
+    /// Marks as failed the runs still 'running' whose session has ended: their process was killed or lost its
+    /// connection, so Postgres rolled their load back. (Another role's session shows no backend_start to us;
+    /// its pid alone then counts.) Returns how many were closed.
+    @discardableResult
+    func closeAbandonedRuns() throws -> Int {
+        try connection.query(
+            """
+            UPDATE ingest.runs r SET status = 'failed', finished_at = greatest(clock_timestamp(), r.started_at),
+                message = 'the run''s session ended before it finished (process killed or connection lost); nothing of it was committed'
+            WHERE r.status = 'running' AND r.backend_pid IS NOT NULL AND NOT EXISTS (
+                SELECT FROM pg_stat_activity a
+                WHERE a.pid = r.backend_pid AND (a.backend_start IS NULL OR a.backend_start = r.backend_start))
+            """
+        ).affectedRows
     }
 
     func recordSource(run: Int64, input: String, file: String, sha256: String, bytes: Int, counts: LoadCounts) throws {
