@@ -70,8 +70,10 @@ struct Load: ParsableCommand {
         guard let dataset = Dataset.named(dataset) else {
             throw ValidationError("unknown dataset \"\(dataset)\"; datasets are: \(Dataset.all.map(\.name).joined(separator: ", "))")
         }
-        if case .batch = dataset.replacement, batch == nil {
-            throw ValidationError("\(dataset.name) is loaded batch by batch: give --batch")
+        if case .batch = dataset.replacement {
+            guard batch != nil else { throw ValidationError("\(dataset.name) is loaded batch by batch: give --batch") }
+            // Batches are dates (the census is a daily feed).
+            try requireDate("--batch", batch)
         }
         for file in files {
             let input = file.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
