@@ -48,6 +48,8 @@ let package = Package(
         ),
         .executableTarget(name: "ingest", dependencies: ["ServiceCommand"]),
         .executableTarget(name: "summary", dependencies: ["ServiceCommand"]),
+        // scripts/bench's like-for-like contender for xgboost's inplace_predict: the tree walk alone.
+        .executableTarget(name: "score-benchmark", dependencies: ["Pipeline"], path: "Benchmarks/ScoreBenchmark"),
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "TestSupport"]

@@ -37,7 +37,9 @@ public final class CopyInWriter {
                 PQputCopyData(connection.handle, $0, Int32(bytes.count))
             }
         }
-        guard sent == 1 else { throw PostgresError(.connection, connection: connection.handle) }
+        guard sent == 1 else {
+            throw PostgresError(.connection, message: "connection lost during COPY: \(PostgresError.trimmed(PQerrorMessage(connection.handle)))")
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -10,28 +10,27 @@ public struct ModelError: Error, CustomStringConvertible {
 /// the node's default direction, leaf values summed in float32 onto the base margin, then the objective's
 /// link function. Only `binary:logistic` is supported, which is what the census model uses.
 public struct XGBoostModel: Sendable {
-    struct Tree: Sendable {
-        let left: [Int32]
-        let right: [Int32]
-        let feature: [Int32]
-        let threshold: [Float]  // the split value, or the leaf value on a leaf
-        let defaultLeft: [Bool]
-
-        func leafValue(_ features: [Float]) -> Float {
-            var node = 0
-            while left[node] != -1 {
-                let value = features[Int(feature[node])]
-                let goLeft = value.isNaN ? defaultLeft[node] : value < threshold[node]
-                node = Int(goLeft ? left[node] : right[node])
-            }
-            return threshold[node]
-        }
+    /// One node of any tree. All trees live in one contiguous array, children as absolute indices; a leaf is
+    /// its own left and right child, so every walk through a tree takes exactly its depth in steps.
+    struct Node: Sendable {
+        let left: Int32
+        /// right - left: the step is computed, not branched on, since a split goes either way unpredictably.
+        let toRight: Int32
+        let feature: Int32
+        let value: Float  // the split value, or the leaf value on a leaf
     }
 
     public let featureNames: [String]
     public let objective: String
     let baseMargin: Float
-    let trees: [Tree]
+    let nodes: [Node]
+    /// Where a missing value (NaN) goes at each node; apart from `nodes` since it is rarely needed, which
+    /// keeps a node at 16 bytes.
+    let defaultLeft: [Bool]
+    /// Where each tree starts in `nodes`, in the model's order (the order its leaf values are summed).
+    let roots: [Int32]
+    /// How many steps lead from each tree's root to its deepest leaf.
+    let depths: [Int32]
 
     public init(json data: Data) throws {
         let file: File
@@ -51,25 +50,92 @@ public struct XGBoostModel: Sendable {
         // base_score is a probability; trees add to its logit.
         baseMargin = -log(1 / baseScore - 1)
         featureNames = learner.feature_names
-        trees = try learner.gradient_booster.model.trees.map { tree in
+        var nodes: [Node] = [], defaultLeft: [Bool] = [], roots: [Int32] = [], depths: [Int32] = []
+        for tree in learner.gradient_booster.model.trees {
             let count = tree.left_children.count
-            guard [tree.right_children.count, tree.split_indices.count, tree.split_conditions.count, tree.default_left.count]
-                .allSatisfy({ $0 == count }),
+            // XGBoost numbers children after their parent; requiring it also rules out cycles.
+            guard count > 0,
+                [tree.right_children.count, tree.split_indices.count, tree.split_conditions.count, tree.default_left.count]
+                    .allSatisfy({ $0 == count }),
                 tree.split_indices.allSatisfy({ $0 >= 0 && Int($0) < learner.feature_names.count }),
-                (tree.left_children + tree.right_children).allSatisfy({ $0 == -1 || (0..<Int32(count)).contains($0) })
+                (0..<count).allSatisfy({ node in
+                    let (left, right) = (Int(tree.left_children[node]), Int(tree.right_children[node]))
+                    return left == -1 ? right == -1 : (node < left && left < count && node < right && right < count)
+                })
             else { throw ModelError(description: "tree \(tree.id) is malformed") }
-            return Tree(
-                left: tree.left_children, right: tree.right_children, feature: tree.split_indices,
-                threshold: tree.split_conditions, defaultLeft: tree.default_left.map { $0 != 0 })
+            let base = Int32(nodes.count)
+            roots.append(base)
+            var depth = [Int32](repeating: 0, count: count)  // children come after parents: one pass
+            for node in 0..<count {
+                let leaf = tree.left_children[node] == -1
+                if !leaf { for child in [tree.left_children[node], tree.right_children[node]] { depth[Int(child)] = depth[node] + 1 } }
+                nodes.append(Node(
+                    left: base + (leaf ? Int32(node) : tree.left_children[node]),
+                    toRight: leaf ? 0 : tree.right_children[node] - tree.left_children[node],
+                    feature: tree.split_indices[node], value: tree.split_conditions[node]))
+                defaultLeft.append(tree.default_left[node] != 0)
+            }
+            depths.append(depth.max() ?? 0)
         }
+        self.nodes = nodes
+        self.defaultLeft = defaultLeft
+        self.roots = roots
+        self.depths = depths
     }
 
     /// The probability of the positive class for one row of features, in `featureNames` order.
     public func probability(_ features: [Float]) -> Double {
-        var margin: Float = 0
-        for tree in trees { margin += tree.leafValue(features) }
-        margin += baseMargin
-        return Double(1 / (1 + exp(-margin)))
+        features.withUnsafeBufferPointer { probability($0) }
+    }
+
+    public func probability(_ features: UnsafeBufferPointer<Float>) -> Double {
+        var probability = 0.0
+        withUnsafeMutablePointer(to: &probability) {
+            probabilities(of: features, into: UnsafeMutableBufferPointer(start: $0, count: 1))
+        }
+        return probability
+    }
+
+    /// The probabilities of many rows, `features` holding them one after another. Rows go through the trees
+    /// in blocks, one tree and one level at a time: the block's walks are independent, so the processor
+    /// overlaps them, and the tree's nodes stay in the cache. Each row's leaf values are still summed in the
+    /// model's tree order, so a row's result does not depend on the rows around it.
+    public func probabilities(of features: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Double>) {
+        let width = featureNames.count
+        precondition(features.count == width * out.count, "\(features.count) features for \(out.count) rows of \(width)")
+        let block = 64
+        var margins = [Float](repeating: 0, count: block)
+        var cursors = [Int32](repeating: 0, count: block)
+        nodes.withUnsafeBufferPointer { nodes in
+          defaultLeft.withUnsafeBufferPointer { defaultLeft in
+            margins.withUnsafeMutableBufferPointer { margins in
+                cursors.withUnsafeMutableBufferPointer { cursors in
+                    for first in stride(from: 0, to: out.count, by: block) {
+                        let rows = min(block, out.count - first)
+                        let block = UnsafeBufferPointer(rebasing: features[first * width..<(first + rows) * width])
+                        for row in 0..<rows { margins[row] = 0 }
+                        for (root, depth) in zip(roots, depths) {
+                            for row in 0..<rows { cursors[row] = root }
+                            for _ in 0..<depth {
+                                for row in 0..<rows {
+                                    let index = Int(cursors[row])
+                                    let node = nodes[index]
+                                    let value = block[row &* width &+ Int(node.feature)]
+                                    let goLeft = value.isNaN ? defaultLeft[index] : value < node.value
+                                    let goRight = Int32(truncatingIfNeeded: unsafeBitCast(!goLeft, to: UInt8.self))
+                                    cursors[row] = node.left &+ goRight &* node.toRight
+                                }
+                            }
+                            for row in 0..<rows { margins[row] += nodes[Int(cursors[row])].value }
+                        }
+                        for row in 0..<rows {
+                            out[first + row] = Double(1 / (1 + exp(-(margins[row] + baseMargin))))
+                        }
+                    }
+                }
+            }
+          }
+        }
     }
 
     // The parts of the JSON format the scorer reads.
