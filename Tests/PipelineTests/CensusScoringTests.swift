@@ -72,4 +72,30 @@ import Testing
         #expect(abs(model.probability([.nan]) - 1 / (1 + exp(-2.0))) < 1e-7)
         #expect(throws: ModelError.self) { try XGBoostModel(json: Data(json.replacingOccurrences(of: "binary:logistic", with: "reg:squarederror").utf8)) }
     }
+
+    @Test func test_a_tree_that_loops_or_points_outside_is_malformed() throws {
+        let tree = #"{"id":0,"left_children":LEFT,"right_children":[2,-1,-1],"split_indices":[0,0,0],"split_conditions":[1.5,-1.0,2.0],"default_left":[0,0,0]}"#
+        for left in ["[0,-1,-1]", "[3,-1,-1]", "[1,2,-1]", "[1,-1]"] {
+            let json = #"{"learner":{"feature_names":["x"],"learner_model_param":{"base_score":"5E-1"},"objective":{"name":"binary:logistic"},"gradient_booster":{"model":{"trees":["#
+                + tree.replacingOccurrences(of: "LEFT", with: left) + "]}}}}"
+            #expect(throws: ModelError.self, "left children \(left)") { try XGBoostModel(json: Data(json.utf8)) }
+        }
+    }
+
+    @Test func test_scoring_rows_in_blocks_equals_scoring_each_row() throws {
+        let model = try XGBoostModel(json: Data(contentsOf: URL(fileURLWithPath: Repository.path("data/census/xgbc.json"))))
+        let width = model.featureNames.count
+        var generator = SystemRandomNumberGenerator()
+        // 150 rows cross two block boundaries; ages, one-hot columns and missing values at random.
+        let features: [Float] = (0..<150 * width).map { index in
+            let roll = Int.random(in: 0..<20, using: &generator)
+            return roll == 0 ? .nan : index % width == 0 ? Float(Int.random(in: 0...90, using: &generator)) : Float(roll % 2)
+        }
+        var blocks = [Double](repeating: -1, count: 150)
+        features.withUnsafeBufferPointer { features in
+            blocks.withUnsafeMutableBufferPointer { model.probabilities(of: features, into: $0) }
+        }
+        let rows = (0..<150).map { model.probability(Array(features[$0 * width..<($0 + 1) * width])) }
+        #expect(blocks == rows)
+    }
 }

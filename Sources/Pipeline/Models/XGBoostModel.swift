@@ -14,7 +14,7 @@ public struct XGBoostModel: Sendable {
     /// its own left and right child, so every walk through a tree takes exactly its depth in steps.
     struct Node: Sendable {
         let left: Int32
-        /// right - left: the step is computed, not branched on, since a split goes either way unpredictably.
+        /// right - left, so the walk computes its next node instead of branching.
         let toRight: Int32
         let feature: Int32
         let value: Float  // the split value, or the leaf value on a leaf
@@ -96,45 +96,57 @@ public struct XGBoostModel: Sendable {
         return probability
     }
 
-    /// The probabilities of many rows, `features` holding them one after another. Rows go through the trees
-    /// in blocks, one tree and one level at a time: the block's walks are independent, so the processor
-    /// overlaps them, and the tree's nodes stay in the cache. Each row's leaf values are still summed in the
-    /// model's tree order, so a row's result does not depend on the rows around it.
+    /// The probabilities of many rows, `features` holding them one after another, scored in blocks of 64.
+    /// Each row's leaf values are summed in the model's tree order, so a row's result does not depend on the
+    /// rows around it and equals the one-row call.
     public func probabilities(of features: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Double>) {
         let width = featureNames.count
         precondition(features.count == width * out.count, "\(features.count) features for \(out.count) rows of \(width)")
-        let block = 64
-        var margins = [Float](repeating: 0, count: block)
-        var cursors = [Int32](repeating: 0, count: block)
-        nodes.withUnsafeBufferPointer { nodes in
-          defaultLeft.withUnsafeBufferPointer { defaultLeft in
-            margins.withUnsafeMutableBufferPointer { margins in
-                cursors.withUnsafeMutableBufferPointer { cursors in
-                    for first in stride(from: 0, to: out.count, by: block) {
-                        let rows = min(block, out.count - first)
-                        let block = UnsafeBufferPointer(rebasing: features[first * width..<(first + rows) * width])
-                        for row in 0..<rows { margins[row] = 0 }
-                        for (root, depth) in zip(roots, depths) {
-                            for row in 0..<rows { cursors[row] = root }
-                            for _ in 0..<depth {
-                                for row in 0..<rows {
-                                    let index = Int(cursors[row])
-                                    let node = nodes[index]
-                                    let value = block[row &* width &+ Int(node.feature)]
-                                    let goLeft = value.isNaN ? defaultLeft[index] : value < node.value
-                                    let goRight = Int32(truncatingIfNeeded: unsafeBitCast(!goLeft, to: UInt8.self))
-                                    cursors[row] = node.left &+ goRight &* node.toRight
-                                }
-                            }
-                            for row in 0..<rows { margins[row] += nodes[Int(cursors[row])].value }
-                        }
-                        for row in 0..<rows {
-                            out[first + row] = Double(1 / (1 + exp(-(margins[row] + baseMargin))))
-                        }
+        let blockSize = min(64, out.count)
+        guard blockSize > 0 else { return }
+        // On the stack: scoring one row at a time (the streaming scorer) allocates nothing.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { margins in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockSize) { cursors in
+                for first in stride(from: 0, to: out.count, by: blockSize) {
+                    let rows = min(blockSize, out.count - first)
+                    let blockMargins = UnsafeMutableBufferPointer(rebasing: margins[..<rows])
+                    addLeafValues(
+                        of: UnsafeBufferPointer(rebasing: features[first * width..<(first + rows) * width]), width: width,
+                        to: blockMargins, cursors: cursors)
+                    for row in 0..<rows {
+                        out[first + row] = Double(1 / (1 + exp(-(blockMargins[row] + baseMargin))))
                     }
                 }
             }
-          }
+        }
+    }
+
+    /// Sums each row's leaf values into `margins`, walking the rows through one tree and one level at a time:
+    /// the rows' walks are independent, so the processor overlaps them, and the tree's nodes stay in the cache.
+    private func addLeafValues(
+        of rows: UnsafeBufferPointer<Float>, width: Int, to margins: UnsafeMutableBufferPointer<Float>,
+        cursors: UnsafeMutableBufferPointer<Int32>
+    ) {
+        let count = margins.count
+        for row in 0..<count { margins[row] = 0 }
+        nodes.withUnsafeBufferPointer { nodes in
+            defaultLeft.withUnsafeBufferPointer { defaultLeft in
+                for (root, depth) in zip(roots, depths) {
+                    for row in 0..<count { cursors[row] = root }
+                    for _ in 0..<depth {
+                        for row in 0..<count {
+                            let index = Int(cursors[row])
+                            let node = nodes[index]
+                            let value = rows[row &* width &+ Int(node.feature)]
+                            let goLeft = value.isNaN ? defaultLeft[index] : value < node.value
+                            // Computed, not branched on: a split goes either way unpredictably.
+                            let goRight = Int32(truncatingIfNeeded: unsafeBitCast(!goLeft, to: UInt8.self))
+                            cursors[row] = node.left &+ goRight &* node.toRight
+                        }
+                    }
+                    for row in 0..<count { margins[row] += nodes[Int(cursors[row])].value }
+                }
+            }
         }
     }
 
