@@ -113,7 +113,8 @@ BEGIN
         FOR object IN
             SELECT c.oid::regclass AS name FROM pg_class c
             WHERE c.relnamespace = s::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-              AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+              AND (c.relkind <> 'S' OR NOT EXISTS (
+                  SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')))
         LOOP
             EXECUTE format('ALTER TABLE %s OWNER TO pgpipe_owner', object.name);
         END LOOP;

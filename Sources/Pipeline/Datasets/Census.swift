@@ -16,11 +16,11 @@ extension Dataset {
                 before: Census.createStage,
                 after: Census.normalise)
         ],
-        // A replaced batch's predictions go with its records (ON DELETE CASCADE); its performance rows
-        // described the old records, so they go too, until the batch is scored again.
-        replacement: .batch(delete: """
+        // A replaced batch's predictions and performance rows described the old records, so they go too,
+        // until the batch is scored again; the records go with their partition.
+        replacement: .batch(partitionOf: "census.persons", delete: """
             DELETE FROM census.model_performance WHERE batch_date = current_setting('pgpipe.batch')::date;
-            DELETE FROM census.persons WHERE batch_date = current_setting('pgpipe.batch')::date
+            DELETE FROM census.predictions WHERE batch_date = current_setting('pgpipe.batch')::date
             """))
 }
 
@@ -102,7 +102,7 @@ enum Census {
         let joins = categories.map { "LEFT JOIN census.\($0) ON \($0).label = btrim(s.\($0))" }
         return lookups.joined(separator: "\n") + """
 
-            INSERT INTO census.persons (batch_date, source_line, source_file, \(targets.map(\.name).joined(separator: ", ")))
+            INSERT INTO census.persons_incoming (batch_date, source_line, source_file, \(targets.map(\.name).joined(separator: ", ")))
             SELECT current_setting('pgpipe.batch')::date, s.source_line, current_setting('pgpipe.source_file'),
                    \(targets.map(\.value).joined(separator: ", "))
             FROM census_stage s

@@ -39,9 +39,11 @@ public enum Replacement: Sendable {
     /// Every load replaces all of these tables: they are truncated with identities restarted, and the
     /// foreign keys among them are dropped for the COPY and added back (validated) before commit.
     case everything(tables: [String])
-    /// Each load replaces one batch, named by the load's batch key: this SQL deletes it first. Other
-    /// batches stay, and foreign keys stay in force.
-    case batch(delete: String)
+    /// Each load replaces one batch, named by the load's batch key, and each batch is a partition of
+    /// `partitionOf`. The load writes into `<partitionOf>_incoming`, a table of its own without per-row key
+    /// checks, which replaces the batch's partition before commit (its keys checked as it is attached).
+    /// `delete` first removes the rows of other tables that describe the replaced batch. Other batches stay.
+    case batch(partitionOf: String, delete: String)
 }
 
 public enum SourceFormat: Sendable {

@@ -74,9 +74,7 @@ public struct DatasetLoader {
                 }
                 let rejected = perInput.reduce(0) { $0 + $1.rejected }
                 if rejected > maxRejects { throw TooManyRejects() }
-                if case .everything = dataset.replacement {
-                    try connection.query("SELECT ingest.end_replacement()")
-                }
+                try swapIn(dataset.replacement)
                 // The ledger's outcome commits with the rows: a process killed after COMMIT still has its run
                 // recorded as loaded.
                 return try close(rejected > 0 ? .loadedWithRejects : .loaded)
@@ -91,15 +89,28 @@ public struct DatasetLoader {
         }
     }
 
-    /// Removes what the load replaces. A whole-dataset load also suspends the foreign keys among its tables
-    /// (`ingest.begin_replacement`, run with the owner's rights) until `ingest.end_replacement` adds them
-    /// back before commit: one join then checks every row, where a kept key fires one trigger per row.
+    /// Removes what the load replaces, so that no foreign key fires per copied row: a whole-dataset load
+    /// suspends the keys among its tables (`ingest.begin_replacement`), a batch load writes into a table of
+    /// its own (`ingest.begin_batch_partition`); both run with the owner's rights, and `swapIn` checks every
+    /// key with one join before commit.
     private func clear(_ replacement: Replacement) throws {
         switch replacement {
         case .everything(let tables):
             try connection.query("SELECT ingest.begin_replacement($1::regclass[])", ["{" + tables.joined(separator: ",") + "}"])
-        case .batch(let delete):
+        case .batch(let parent, let delete):
             try connection.execute(script: delete)
+            try connection.query("SELECT ingest.begin_batch_partition($1::regclass)", [parent])
+        }
+    }
+
+    /// Finishes what `clear` began, before commit: the keys come back, or the batch's partition is swapped in.
+    private func swapIn(_ replacement: Replacement) throws {
+        switch replacement {
+        case .everything:
+            try connection.query("SELECT ingest.end_replacement()")
+        case .batch(let parent, _):
+            try connection.query(
+                "SELECT ingest.end_batch_partition($1::regclass, current_setting('pgpipe.batch')::date)", [parent])
         }
     }
 
