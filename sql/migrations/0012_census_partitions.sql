@@ -1,37 +1,48 @@
--- Each census batch becomes a partition of census.persons. A batch load then builds its rows in a table of
--- their own, with no foreign key firing per row, and swaps it in before commit: attaching checks every
--- lookup key with one join per key, and the replaced batch goes with DROP TABLE instead of a DELETE of its
--- rows. (docs/benchmarks.md: 28 per-row key checks dominated the census load.)
+-- Each census batch becomes a partition of census.persons, and of census.predictions. A batch load (or a
+-- scoring run) then builds its rows in a table of their own, with no foreign key firing per row, and swaps it
+-- in before commit: attaching checks every key with one join per key, and the replaced batch goes with DROP
+-- TABLE instead of a DELETE of its rows. (docs/benchmarks.md: per-row key checks dominated both.)
 
--- The view and the predictions' key point at the table by identity: take them off and put them back.
+-- Turns a table with a batch_date column into one partitioned by it, with the same columns, checks,
+-- indexes, comments and outgoing foreign keys, one partition per batch already in it (<table>_YYYYMMDD).
+CREATE PROCEDURE ingest.partition_by_batch_date(t regclass)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    name text := t::text;
+    schema_name text := (SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = t);
+    old text := t::text || '_unpartitioned';
+    comment text := obj_description(t, 'pg_class');
+    item record;
+    batch date;
+BEGIN
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', t, (SELECT relname FROM pg_class WHERE oid = t) || '_unpartitioned');
+    FOR item IN SELECT indexrelid::regclass AS index, (SELECT relname FROM pg_class WHERE oid = indexrelid) AS relname
+                FROM pg_index WHERE indrelid = t LOOP
+        EXECUTE format('ALTER INDEX %s RENAME TO %I', item.index, item.relname || '_unpartitioned');
+    END LOOP;
+    EXECUTE format('CREATE TABLE %s (LIKE %s INCLUDING ALL) PARTITION BY LIST (batch_date)', name, old);
+    EXECUTE format('COMMENT ON TABLE %s IS %L', name, comment || ' One partition per batch (' || name || '_YYYYMMDD).');
+    FOR item IN SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+                WHERE conrelid = t AND contype = 'f' ORDER BY conname LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', name, item.conname, item.definition);
+    END LOOP;
+    FOR batch IN EXECUTE format('SELECT DISTINCT batch_date FROM %s ORDER BY 1', old) LOOP
+        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES IN (%L)',
+                       schema_name, split_part(name, '.', 2) || '_' || to_char(batch, 'YYYYMMDD'), name, batch);
+    END LOOP;
+    EXECUTE format('INSERT INTO %s SELECT * FROM %s', name, old);
+    EXECUTE format('DROP TABLE %s', old);
+END
+$$;
+
+-- The view and the predictions' key point at census.persons by identity: take them off and put them back.
 CREATE TEMP TABLE persons_view ON COMMIT DROP AS
     SELECT pg_get_viewdef('census.persons_labelled'::regclass) AS definition,
            obj_description('census.persons_labelled'::regclass, 'pg_class') AS comment;
 DROP VIEW census.persons_labelled;
 ALTER TABLE census.predictions DROP CONSTRAINT predictions_batch_date_source_line_fkey;
-
-ALTER TABLE census.persons RENAME TO persons_unpartitioned;
-ALTER INDEX census.persons_pkey RENAME TO persons_unpartitioned_pkey;
-CREATE TABLE census.persons (LIKE census.persons_unpartitioned INCLUDING ALL) PARTITION BY LIST (batch_date);
-COMMENT ON TABLE census.persons IS 'One row per census record: its batch, where it came from, and all 42 fields typed. Exact duplicate records are real and kept. One partition per batch (census.persons_YYYYMMDD).';
-DO $$
-DECLARE
-    fk record;
-    batch date;
-BEGIN
-    FOR fk IN SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-              WHERE conrelid = 'census.persons_unpartitioned'::regclass AND contype = 'f' ORDER BY conname LOOP
-        EXECUTE format('ALTER TABLE census.persons ADD CONSTRAINT %I %s', fk.conname, fk.definition);
-    END LOOP;
-    FOR batch IN SELECT DISTINCT batch_date FROM census.persons_unpartitioned ORDER BY 1 LOOP
-        EXECUTE format('CREATE TABLE census.%I PARTITION OF census.persons FOR VALUES IN (%L)',
-                       'persons_' || to_char(batch, 'YYYYMMDD'), batch);
-    END LOOP;
-END
-$$;
-INSERT INTO census.persons SELECT * FROM census.persons_unpartitioned;
-DROP TABLE census.persons_unpartitioned;
-
+CALL ingest.partition_by_batch_date('census.persons');
+CALL ingest.partition_by_batch_date('census.predictions');
 ALTER TABLE census.predictions ADD CONSTRAINT predictions_batch_date_source_line_fkey
     FOREIGN KEY (batch_date, source_line) REFERENCES census.persons ON DELETE CASCADE;
 DO $$
@@ -43,6 +54,7 @@ BEGIN
     EXECUTE format('COMMENT ON VIEW census.persons_labelled IS %L', saved.comment);
 END
 $$;
+DROP PROCEDURE ingest.partition_by_batch_date(regclass);
 
 -- The writer builds a batch in census.persons_incoming and swaps it in; both steps need the owner's rights,
 -- so they are SECURITY DEFINER functions that touch the given partitioned table of pgpipe's only.
