@@ -101,6 +101,8 @@ BEGIN
     EXECUTE format('ALTER TABLE %s RENAME TO %I', incoming, partition_name);
     -- ATTACH checks the bound and adds the parent's primary key and foreign keys, each checked in one pass.
     EXECUTE format('ALTER TABLE %s ATTACH PARTITION %I.%I FOR VALUES IN (%L)', parent, schema_name, partition_name, batch);
+    -- Fresh statistics, so that the plans reading the batch right after (scoring, metrics) fit its size.
+    EXECUTE format('ANALYZE %I.%I', schema_name, partition_name);
 END
 $$;
 COMMENT ON FUNCTION ingest.end_batch_partition(regclass, date) IS 'Replaces the batch''s partition with <parent>_incoming: the old one is dropped, the new one attached, every foreign key checked in one join each.';
