@@ -12,7 +12,7 @@ public final class Connection {
 
     /// Connects, or throws a `.connection` error with libpq's reason (never the password).
     public init(_ configuration: PostgresConfiguration) throws {
-        // Keywords after dbname override what its conninfo or URL says; the password never enters a string.
+        // Keywords after dbname override what its conninfo or URL says; the password stays out of the conninfo.
         var keywords = ["dbname"], values: [String?] = [configuration.conninfo]
         if let password = configuration.password { keywords.append("password"); values.append(password) }
         let connected = Self.withCStrings(keywords + [nil]) { keywords in
@@ -87,7 +87,7 @@ public final class Connection {
         return QueryResult(handle: result)
     }
 
-    static func withCStrings<R>(
+    private static func withCStrings<R>(
         _ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R
     ) -> R {
         let copies = strings.map { $0.flatMap { strdup($0) } }

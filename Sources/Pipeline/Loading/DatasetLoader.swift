@@ -74,7 +74,7 @@ public struct DatasetLoader {
                 }
                 let rejected = perInput.reduce(0) { $0 + $1.rejected }
                 if rejected > maxRejects { throw TooManyRejects() }
-                try swapIn(dataset.replacement)
+                try swapIn(dataset.replacement, batch: batch ?? "")
                 // The ledger's outcome commits with the rows: a process killed after COMMIT still has its run
                 // recorded as loaded.
                 return try close(rejected > 0 ? .loadedWithRejects : .loaded)
@@ -97,20 +97,19 @@ public struct DatasetLoader {
         switch replacement {
         case .everything(let tables):
             try connection.query("SELECT ingest.begin_replacement($1::regclass[])", ["{" + tables.joined(separator: ",") + "}"])
-        case .batch(let parent, let delete):
+        case .batch(let table, let delete):
             try connection.execute(script: delete)
-            try connection.query("SELECT ingest.begin_batch_partition($1::regclass)", [parent])
+            try BatchPartition(table: table, connection: connection).begin()
         }
     }
 
     /// Finishes what `clear` began, before commit: the keys come back, or the batch's partition is swapped in.
-    private func swapIn(_ replacement: Replacement) throws {
+    private func swapIn(_ replacement: Replacement, batch: String) throws {
         switch replacement {
         case .everything:
             try connection.query("SELECT ingest.end_replacement()")
-        case .batch(let parent, _):
-            try connection.query(
-                "SELECT ingest.end_batch_partition($1::regclass, current_setting('pgpipe.batch')::date)", [parent])
+        case .batch(let table, _):
+            try BatchPartition(table: table, connection: connection).swapIn(batch: batch)
         }
     }
 

@@ -40,15 +40,15 @@ public struct CensusScorer {
         var rows = 0, unknown = 0
         try writer.transaction {
             try writer.lockForTransaction("pgpipe:scoring:census")
-            // The batch's predictions are rebuilt apart, with other models' rows carried over, and swapped in
-            // as its partition before commit: no key is checked per row (see the census dataset).
-            try writer.query("SELECT ingest.begin_batch_partition('census.predictions')")
+            // The batch's predictions are rebuilt apart, other models' rows carried over, and swapped in.
+            let predictions = BatchPartition(table: "census.predictions", connection: writer)
+            try predictions.begin()
             try writer.query(
-                "INSERT INTO census.predictions_incoming SELECT * FROM census.predictions WHERE batch_date = $2::date AND model_id <> $1",
+                "INSERT INTO \(predictions.incoming) SELECT * FROM census.predictions WHERE batch_date = $2::date AND model_id <> $1",
                 [registered.id, batch])
             let columns = "model_id, batch_date, source_line, " + Self.inputs.joined(separator: ", ")
                 + ", unknown_category, probability, predicted_over_50k"
-            try writer.copyIn("COPY census.predictions_incoming (\(columns)) FROM STDIN") { out in
+            try writer.copyIn("COPY \(predictions.incoming) (\(columns)) FROM STDIN") { out in
                 var line: [UInt8] = []
                 try reader.copyOut(select) { bytes in
                     let values = CopyText.decodeRow(bytes)
@@ -64,7 +64,7 @@ public struct CensusScorer {
                     try out.write(line)
                 }
             }
-            try writer.query("SELECT ingest.end_batch_partition('census.predictions', $1::date)", [batch])
+            try predictions.swapIn(batch: batch)
         }
         logger.info("scored batch \(batch) with \(registered.name) v\(registered.version): \(rows) rows, \(unknown) with a category the model does not know")
         return ScoringResult(rows: rows, unknownCategoryRows: unknown)
