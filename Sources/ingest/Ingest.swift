@@ -33,7 +33,9 @@ struct DatabaseOptions: ParsableArguments {
     func connect() throws -> Connection { try connection.connect() }
     func logger(_ label: String) -> Logger { connection.logger(label) }
 
-    func migrate(_ connection: Connection, logger: Logger) throws {
+    /// Applies what the database lacks; returns the names applied.
+    @discardableResult
+    func migrate(_ connection: Connection, logger: Logger) throws -> [String] {
         try Migrator(directory: "\(sql)/migrations", logger: logger).migrate(connection)
     }
 }
@@ -59,7 +61,7 @@ struct Migrate: ParsableCommand {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
             let connection = try database.connect()
-            let applied = try Migrator(directory: "\(database.sql)/migrations", logger: logger).migrate(connection)
+            let applied = try database.migrate(connection, logger: logger)
             print(applied.isEmpty ? "migrations: up to date" : "migrations: applied \(applied.joined(separator: ", "))")
             let environment = ProcessInfo.processInfo.environment
             for (role, file) in [

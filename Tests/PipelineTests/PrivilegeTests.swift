@@ -9,6 +9,8 @@ import Testing
     let database: ScratchDatabase
     let folder: TemporaryFolder
     let peopleData = Repository.sharedData.appendingPathComponent("people").path
+    /// The product's schemas, as a SQL list.
+    static let schemas = "('ingest', 'people', 'census', 'ml', 'accident')"
 
     init() throws {
         database = try ScratchDatabase()
@@ -27,7 +29,7 @@ import Testing
     func productTables() throws -> [String] {
         try database.connect().query("""
             SELECT c.oid::regclass::text FROM pg_class c
-            WHERE c.relkind IN ('r', 'p') AND c.relnamespace::regnamespace::text IN ('ingest', 'people', 'census', 'ml', 'accident')
+            WHERE c.relkind IN ('r', 'p') AND c.relnamespace::regnamespace::text IN \(Self.schemas)
             ORDER BY 1
             """).rows.map { try $0.decode(String.self, 0) }
     }
@@ -47,11 +49,11 @@ import Testing
     @Test func test_every_object_belongs_to_the_owner_role() throws {
         let strays = try database.connect().query("""
             SELECT c.oid::regclass::text || ' (' || pg_get_userbyid(c.relowner) || ')' FROM pg_class c
-            WHERE c.relnamespace::regnamespace::text IN ('ingest', 'people', 'census', 'ml', 'accident')
+            WHERE c.relnamespace::regnamespace::text IN \(Self.schemas)
               AND pg_get_userbyid(c.relowner) <> 'pgpipe_owner'
             UNION ALL
             SELECT p.oid::regprocedure::text FROM pg_proc p
-            WHERE p.pronamespace::regnamespace::text IN ('ingest', 'people', 'census', 'ml', 'accident')
+            WHERE p.pronamespace::regnamespace::text IN \(Self.schemas)
               AND pg_get_userbyid(p.proowner) <> 'pgpipe_owner'
             """).rows.map { try $0.decode(String.self, 0) }
         #expect(strays == [])

@@ -18,9 +18,8 @@ struct Ledger {
 
     /// Marks as failed the runs still 'running' whose session has ended: their process was killed or lost its
     /// connection, so Postgres rolled their load back. (Another role's session shows no backend_start to us;
-    /// its pid alone then counts.) Returns how many were closed.
-    @discardableResult
-    func closeAbandonedRuns() throws -> Int {
+    /// its pid alone then counts.)
+    func closeAbandonedRuns() throws {
         try connection.query(
             """
             UPDATE ingest.runs r SET status = 'failed', finished_at = greatest(clock_timestamp(), r.started_at),
@@ -28,8 +27,7 @@ struct Ledger {
             WHERE r.status = 'running' AND r.backend_pid IS NOT NULL AND NOT EXISTS (
                 SELECT FROM pg_stat_activity a
                 WHERE a.pid = r.backend_pid AND (a.backend_start IS NULL OR a.backend_start = r.backend_start))
-            """
-        ).affectedRows
+            """)
     }
 
     func recordSource(run: Int64, input: String, file: String, sha256: String, bytes: Int, counts: LoadCounts) throws {
