@@ -26,39 +26,80 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // The thin libpq wrapper both services share.
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
-        // Datasets, record sources, validation, loading, migrations and reports.
+        // What failed, as every module's errors say it (exit statuses are chosen from it in one place).
+        .target(name: "Failures"),
+        // The thin libpq wrapper: connections, queries with bind parameters, transactions, COPY.
+        .target(name: "Postgres", dependencies: ["CLibPQ", "Failures"]),
+        // Bytes in, records out: file input, CSV and SQLite readers. No database.
         .target(
-            name: "Pipeline",
+            name: "Records",
+            dependencies: ["CSQLite", "Failures", .product(name: "Crypto", package: "swift-crypto")]),
+        // Field types, dates, UTF-8, the row validator and the reject record. No database.
+        .target(name: "Validation", dependencies: ["Records"]),
+        // Model formats and their maths: tree walk, one-hot encoding, logistic regression, metrics, drift.
+        // Foundation only, so a prediction service links nothing else to reach it.
+        .target(name: "Scoring"),
+        // Text formats several modules write (JSON, COPY text) and files renamed into place when complete.
+        .target(name: "Formats", dependencies: ["Failures"]),
+        // The product's SQL folder (transforms and queries read at run time) and the batch partition swap.
+        .target(name: "Schema", dependencies: ["Postgres", "Failures"]),
+        // Dataset declarations, the loader, ledger, rejects and migrations.
+        .target(
+            name: "Ingestion",
             dependencies: [
-                "Postgres", "CSQLite",
+                "Postgres", "Records", "Validation", "Formats", "Schema", "Failures",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // What the two command lines share: connection options, logging, errors to exit statuses.
+            ]),
+        // The model registry, batch scoring, performance tracking and training runs.
         .target(
-            name: "ServiceCommand",
+            name: "ModelStore",
             dependencies: [
-                "Pipeline", "Postgres",
+                "Postgres", "Scoring", "Formats", "Schema", "Failures",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The report catalog, a plain table value, JSON/CSV/HTML renderers and the runner.
+        .target(name: "Reporting", dependencies: ["Postgres", "Formats", "Failures"]),
+        // What every command line shares: connection options, logging, errors to exit statuses.
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                "Postgres", "Failures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .executableTarget(name: "ingest", dependencies: ["ServiceCommand"]),
-        .executableTarget(name: "summary", dependencies: ["ServiceCommand"]),
+            ]),
+        .executableTarget(
+            name: "ingest",
+            dependencies: [
+                "CommandSupport", "Ingestion", "ModelStore", "Scoring", "Validation", "Schema", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "summary",
+            dependencies: [
+                "CommandSupport", "Reporting", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // scripts/bench's like-for-like contender for xgboost's inplace_predict: the tree walk alone.
-        .executableTarget(name: "score-benchmark", dependencies: ["Pipeline"], path: "Benchmarks/ScoreBenchmark"),
+        .executableTarget(name: "score-benchmark", dependencies: ["Scoring"], path: "Benchmarks/ScoreBenchmark"),
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "TestSupport"]
         ),
+        // Fast unit tests, no database: one target per module.
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "Validation", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Failures", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        // The end-to-end suites: the built `ingest` and `summary` against a real Postgres.
         .testTarget(
-            name: "PipelineTests",
+            name: "EndToEndTests",
             dependencies: [
-                "Pipeline", "Postgres", "TestSupport",
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                "Postgres", "Failures", "Ingestion", "Schema", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // A scratch database per test suite on the server the test command started.

@@ -6,7 +6,7 @@
 // difference from xgboost's own predictions.
 import Dispatch
 import Foundation
-import Pipeline
+import Scoring
 
 @main
 enum ScoreBenchmark {

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 
 /// Where to connect. Resolved the way libpq users expect: an explicit URL, else `DATABASE_URL`,
@@ -28,10 +29,10 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)
         else {
-            throw PostgresError(.usage, message: "cannot read the secret file \(path)")
+            throw InputError(path: path, reason: "cannot read the secret file")
         }
         let secret = text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
-        guard !secret.isEmpty else { throw PostgresError(.usage, message: "the secret file \(path) is empty") }
+        guard !secret.isEmpty else { throw InputError(path: path, reason: "the secret file is empty") }
         return secret
     }
 

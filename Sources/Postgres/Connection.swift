@@ -5,8 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// One libpq connection, used from one thread at a time. Statements are sent with PQexecParams so that
-/// values travel as parameters, never inside SQL text.
+/// One libpq connection, used from one thread at a time. Statements are `SQLQuery` values sent with
+/// PQexecParams, so values travel as parameters, never inside SQL text.
 public final class Connection {
     let handle: OpaquePointer
 
@@ -49,25 +49,23 @@ public final class Connection {
         _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 
-    /// Runs one statement with `$1, $2, ...` parameters and returns its rows.
+    /// Runs one statement, its interpolated values sent as parameters, and returns its rows.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [(any QueryParameter)?] = []) throws -> QueryResult {
-        let texts = try parameters.map { parameter -> String? in
-            guard let text = parameter?.postgresText else { return nil }
-            guard !text.utf8.contains(0) else {
-                throw PostgresError(.usage, message: "a query parameter contains a NUL byte, which Postgres text cannot hold")
-            }
-            return text
+    public func query(_ query: SQLQuery) throws -> QueryResult {
+        for value in query.binds where value?.utf8.contains(0) == true {
+            throw PostgresError(.usage, message: "a query parameter contains a NUL byte, which Postgres text cannot hold")
         }
-        let result = Self.withCStrings(texts) { values in
-            PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+        let result = Self.withCStrings(query.binds) { values in
+            PQexecParams(handle, query.sql, Int32(values.count), nil, values, nil, nil, 0)
         }
         return try checked(result, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
     }
 
-    /// Runs a script of one or more statements without parameters (migrations, fixed DDL).
-    public func execute(script sql: String) throws {
-        _ = try checked(PQexec(handle, sql), expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY])
+    /// Runs a script of one or more statements without parameters (migrations, a dataset's transforms).
+    /// Returns the last statement's result.
+    @discardableResult
+    public func execute(script sql: String) throws -> QueryResult {
+        try checked(PQexec(handle, sql), expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY])
     }
 
     /// Wraps a result, or turns a failed one into a `PostgresError` carrying the server's fields.

@@ -49,8 +49,8 @@ extension Connection {
     /// final verdict (constraint violations surface there). Returns the number of rows copied.
     /// If `body` throws, the COPY is aborted, so the server keeps nothing of it, and the error is rethrown.
     @discardableResult
-    public func copyIn(_ sql: String, flushThreshold: Int = 1 << 18, _ body: (CopyInWriter) throws -> Void) throws -> Int {
-        _ = try checked(PQexec(handle, sql), expecting: [PGRES_COPY_IN])
+    public func copyIn(_ statement: SQLQuery, flushThreshold: Int = 1 << 18, _ body: (CopyInWriter) throws -> Void) throws -> Int {
+        _ = try checked(PQexec(handle, try Self.parameterless(statement)), expecting: [PGRES_COPY_IN])
         let writer = CopyInWriter(connection: self, flushThreshold: flushThreshold)
         do {
             try body(writer)
@@ -69,8 +69,8 @@ extension Connection {
     /// Runs `COPY ... TO STDOUT` and hands each chunk of data (a row, for text and CSV formats) to `sink`.
     /// Returns the number of rows copied.
     @discardableResult
-    public func copyOut(_ sql: String, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        _ = try checked(PQexec(handle, sql), expecting: [PGRES_COPY_OUT])
+    public func copyOut(_ statement: SQLQuery, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        _ = try checked(PQexec(handle, try Self.parameterless(statement)), expecting: [PGRES_COPY_OUT])
         var sinkError: Error?
         while true {
             var chunk: UnsafeMutablePointer<CChar>?
@@ -90,6 +90,14 @@ extension Connection {
         drainResults()
         if let sinkError { throw sinkError }
         return result.affectedRows
+    }
+
+    /// COPY takes no parameters: its values are set beforehand (`set_config`) and read with `current_setting`.
+    private static func parameterless(_ statement: SQLQuery) throws -> String {
+        guard statement.binds.isEmpty else {
+            throw PostgresError(.usage, message: "COPY cannot take parameters; set them with set_config and read them with current_setting")
+        }
+        return statement.sql
     }
 
     /// Reads results until libpq says there are none, so the connection is ready for the next statement.

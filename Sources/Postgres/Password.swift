@@ -16,6 +16,6 @@ extension Connection {
         defer { PQfreemem(verifier) }
         // ALTER ROLE takes no parameters; the verifier is base64 and punctuation, quoted as a literal anyway.
         let literal = "'" + String(cString: verifier).replacingOccurrences(of: "'", with: "''") + "'"
-        try query("ALTER ROLE \(Identifier.quoted(role)) PASSWORD \(literal)")
+        try query("ALTER ROLE \(identifier: role) PASSWORD \(unescaped: literal)")
     }
 }

@@ -28,6 +28,11 @@ public final class QueryResult {
         Int(String(cString: PQcmdTuples(handle))) ?? 0
     }
 
+    /// The command tag's verb and counts (`INSERT 0 3`, `COMMIT`, `ROLLBACK`).
+    public var commandTag: String {
+        String(cString: PQcmdStatus(handle))
+    }
+
     public var rows: [Row] {
         (0..<rowCount).map { Row(result: self, index: $0) }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
-import Pipeline
-import ServiceCommand
+import CommandSupport
+import Ingestion
+import ModelStore
+import Postgres
 
 struct AccidentSources: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +43,7 @@ struct AccidentSources: ParsableCommand {
                 let summary = try kinds.map { "\(try $0.decode(String.self, 0)) \(try $0.decode(Int.self, 1))" }
                 print("reconciliation: " + (summary.isEmpty ? "the sources agree" : summary.joined(separator: ", ")))
                 if !noTrain {
-                    let trained = try AccidentTrainer(connection: connection, logger: logger).train(trainingRun: result.run)
+                    let trained = try AccidentTrainer(connection: connection, sql: database.sqlFolder, logger: logger).train(trainingRun: result.run)
                     print("model: balanced accuracy \(trained.test.balancedAccuracy), log loss \(trained.test.logLoss) on the test split; majority class \(trained.baseline.balancedAccuracy), \(trained.baseline.logLoss)")
                 }
             }

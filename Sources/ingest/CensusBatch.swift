@@ -1,8 +1,11 @@
 import ArgumentParser
+import CommandSupport
+import Ingestion
 import Logging
+import ModelStore
 import Postgres
-import Pipeline
-import ServiceCommand
+import Scoring
+import Validation
 
 struct CensusBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,8 +16,8 @@ struct CensusBatch: ParsableCommand {
     @Argument(help: "The batch file.")
     var file: String
 
-    @Option(help: "The batch's date, YYYY-MM-DD. Default: today (UTC).")
-    var batchDate: String?
+    @Option(help: "The batch's date, YYYY-MM-DD. Default: today (UTC).", transform: CalendarDate.argument)
+    var batchDate: CalendarDate?
 
     @Option(help: "The folder the rejects file goes to, as census_<batch-date>_rejects.jsonl.")
     var dataDir = "data"
@@ -27,19 +30,15 @@ struct CensusBatch: ParsableCommand {
     @OptionGroup var options: LoadOptions
     @OptionGroup var database: DatabaseOptions
 
-    func validate() throws {
-        try requireDate("--batch-date", batchDate)
-    }
-
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
-            let batch = batchDate ?? CalendarDate.today().description
+            let batch = (batchDate ?? CalendarDate.today()).description
             let opened = try OpenedDataset(.census, dataDirectory: dataDir, files: ["census": file])
             let (result, connection) = try options.load(
                 opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
             guard result.status != .rolledBack, !noScore else { return result.exitStatus }
-            let (registered, xgboost) = try ModelRegistry(connection: connection).registerXGBoost(name: model.modelName, path: model.model)
+            let (registered, xgboost) = try ModelRegistry(connection: connection, sql: database.sqlFolder).registerXGBoost(name: model.modelName, path: model.model)
             try scoreBatch(batch, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
             return result.exitStatus
         }
@@ -51,13 +50,13 @@ struct CensusBatch: ParsableCommand {
 func scoreBatch(
     _ batch: String, registered: RegisteredModel, model: XGBoostModel, connection: Connection, database: DatabaseOptions, logger: Logger
 ) throws -> ScoringResult {
-    let result = try CensusScorer(reader: try database.connect(), writer: connection, logger: logger)
+    let result = try CensusScorer(reader: try database.connect(), writer: connection, sql: database.sqlFolder, logger: logger)
         .score(batch: batch, registered: registered, model: model)
     guard result.rows > 0 else {
         logger.warning("batch \(batch) has no records: nothing to measure the model on")
         return result
     }
-    try PerformanceTracker(connection: connection, logger: logger).record(batch: batch, model: registered)
+    try PerformanceTracker(connection: connection, sql: database.sqlFolder, logger: logger).record(batch: batch, model: registered)
     return result
 }
 
@@ -68,11 +67,4 @@ struct CensusModelOptions: ParsableArguments {
 
     @Option(help: "The name the model is registered under; a changed file becomes its next version.")
     var modelName = "census_income_xgboost"
-}
-
-/// Usage error unless `value` (when given) is a real date written YYYY-MM-DD.
-func requireDate(_ option: String, _ value: String?) throws {
-    if let value, CalendarDate(iso: value) == nil {
-        throw ValidationError("\(option) \(value): expected a real date written YYYY-MM-DD")
-    }
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
+import Ingestion
 import Logging
-import Pipeline
 import Postgres
-import ServiceCommand
+import Schema
 
 @main
 struct Ingest: ParsableCommand {
@@ -15,9 +16,10 @@ struct Ingest: ParsableCommand {
             from the file DATABASE_PASSWORD_FILE names. Applies the migrations in sql/migrations that the \
             database lacks before loading (as the administrator; the pgpipe_ingest role only checks them).
 
-            Exit status: 0 every row loaded; 65 rows were rejected or a header is wrong; 66 an input file is \
-            missing or unreadable; 69 the database is unreachable; 64 bad usage; 77 the role may not do that; \
-            78 an applied migration was edited, or one is missing and this role may not apply it.
+            Exit status: 0 every row loaded; 65 rows were rejected, a header is wrong or a model unusable; 66 an \
+            input file is missing or unreadable; 69 the database is unreachable; 64 bad usage; 73 the rejects \
+            file cannot be written; 77 the role may not do that; 78 an applied migration was edited, one is \
+            missing and this role may not apply it, or --sql names the wrong folder.
             """,
         subcommands: [Load.self, CensusBatch.self, Score.self, AccidentSources.self, LoadAll.self, Migrate.self, Datasets.self],
         defaultSubcommand: Load.self)
@@ -27,16 +29,17 @@ struct Ingest: ParsableCommand {
 struct DatabaseOptions: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "The folder holding migrations/.")
+    @Option(help: "The folder holding migrations/, transforms/ and queries/.")
     var sql = "sql"
 
+    var sqlFolder: SQLFolder { SQLFolder(root: sql) }
     func connect() throws -> Connection { try connection.connect() }
     func logger(_ label: String) -> Logger { connection.logger(label) }
 
     /// Applies what the database lacks; returns the names applied.
     @discardableResult
     func migrate(_ connection: Connection, logger: Logger) throws -> [String] {
-        try Migrator(directory: "\(sql)/migrations", logger: logger).migrate(connection)
+        try Migrator(sql: sqlFolder, logger: logger).migrate(connection)
     }
 }
 

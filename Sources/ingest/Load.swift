@@ -1,8 +1,9 @@
 import ArgumentParser
+import CommandSupport
+import Ingestion
 import Logging
-import Pipeline
 import Postgres
-import ServiceCommand
+import Validation
 
 /// The options every load shares.
 struct LoadOptions: ParsableArguments {
@@ -27,8 +28,8 @@ struct LoadOptions: ParsableArguments {
         let connection = try database.connect()
         try database.migrate(connection, logger: logger)
         let loader = DatasetLoader(
-            connection: connection, rejectsConnection: try database.connect(), logger: logger,
-            progress: quiet ? Progress(style: .silent, logger: logger) : .automatic(logger: logger))
+            connection: connection, rejectsConnection: try database.connect(), sql: database.sqlFolder, logger: logger,
+            progress: quiet ? nil : ProgressDisplay.automatic(logger: logger))
         let result = try loader.load(
             opened, batch: batch, settings: settings, maxRejects: maxRejects, rejectsPath: rejects ?? defaultRejects)
         if result.counts.rejected > 0 {
@@ -58,10 +59,10 @@ struct Load: ParsableCommand {
     var dataDir = "data"
 
     @Option(name: .customLong("file"), help: ArgumentHelp("Read an input from another file.", valueName: "input=path"))
-    var files: [String] = []
+    var files: [InputFile] = []
 
-    @Option(help: "The batch a batch-wise dataset (census) replaces.")
-    var batch: String?
+    @Option(help: "The batch a batch-wise dataset (census) replaces, YYYY-MM-DD.", transform: CalendarDate.argument)
+    var batch: CalendarDate?
 
     @OptionGroup var options: LoadOptions
     @OptionGroup var database: DatabaseOptions
@@ -70,30 +71,22 @@ struct Load: ParsableCommand {
         guard let dataset = Dataset.named(dataset) else {
             throw ValidationError("unknown dataset \"\(dataset)\"; datasets are: \(Dataset.all.map(\.name).joined(separator: ", "))")
         }
-        if case .batch = dataset.replacement {
-            guard batch != nil else { throw ValidationError("\(dataset.name) is loaded batch by batch: give --batch") }
-            // Batches are dates (the census is a daily feed).
-            try requireDate("--batch", batch)
+        if case .batch = dataset.replacement, batch == nil {
+            throw ValidationError("\(dataset.name) is loaded batch by batch: give --batch")
         }
-        for file in files {
-            let input = file.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            guard file.contains("="), dataset.inputs.contains(where: { $0.name == input }) else {
-                throw ValidationError("--file \(file): expected input=path with input one of \(dataset.inputs.map(\.name).joined(separator: ", "))")
-            }
+        for file in files where !dataset.inputs.contains(where: { $0.name == file.input }) {
+            throw ValidationError("--file \(file.input)=\(file.path): \(dataset.name) has no input \(file.input); its inputs are \(dataset.inputs.map(\.name).joined(separator: ", "))")
         }
     }
 
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
-            let dataset = Dataset.named(dataset)!
-            let overrides = Dictionary(uniqueKeysWithValues: files.map { file in
-                let parts = file.split(separator: "=", maxSplits: 1).map(String.init)
-                return (parts[0], parts[1])
-            })
+            guard let dataset = Dataset.named(dataset) else { throw ValidationError("unknown dataset \"\(dataset)\"") }
+            let overrides = Dictionary(files.map { ($0.input, $0.path) }) { _, last in last }
             let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
             let (result, _) = try options.load(
-                opened, batch: batch, defaultRejects: "\(dataDir)/\(dataset.name)_rejects.jsonl", database: database, logger: logger)
+                opened, batch: batch?.description, defaultRejects: "\(dataDir)/\(dataset.name)_rejects.jsonl", database: database, logger: logger)
             return result.exitStatus
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Pipeline
-import ServiceCommand
+import CommandSupport
+import Validation
 
 /// The whole ingest job in one command, for `scripts/run` and the compose service: each step is the same
 /// subcommand a person would run, parsed from its own arguments.
@@ -13,17 +13,13 @@ struct LoadAll: ParsableCommand {
     @Option(help: "The data folder.")
     var dataDir = "data"
 
-    @Option(help: "The census sample's batch date, YYYY-MM-DD. Default: today (UTC).")
-    var batchDate: String?
+    @Option(help: "The census sample's batch date, YYYY-MM-DD. Default: today (UTC).", transform: CalendarDate.argument)
+    var batchDate: CalendarDate?
 
     @Flag(help: "No progress bar or progress log lines.")
     var quiet = false
 
     @OptionGroup var database: DatabaseOptions
-
-    func validate() throws {
-        try requireDate("--batch-date", batchDate)
-    }
 
     func run() throws {
         var shared = ["--sql", database.sql, "--log-level", database.connection.logLevel.rawValue]
@@ -31,7 +27,7 @@ struct LoadAll: ParsableCommand {
         if quiet { shared.append("--quiet") }
         let steps = [
             ["load", "people", "--data-dir", dataDir],
-            ["census", "\(dataDir)/census/census_income_sample.csv", "--data-dir", dataDir] + (batchDate.map { ["--batch-date", $0] } ?? []),
+            ["census", "\(dataDir)/census/census_income_sample.csv", "--data-dir", dataDir] + (batchDate.map { ["--batch-date", $0.description] } ?? []),
             ["accidents", "--data-dir", dataDir],
         ]
         var worst: Int32 = 0

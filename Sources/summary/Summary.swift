@@ -1,9 +1,6 @@
 import ArgumentParser
-import Foundation
-import Logging
-import Pipeline
-import Postgres
-import ServiceCommand
+import CommandSupport
+import Reporting
 
 @main
 struct Summary: ParsableCommand {
@@ -44,20 +41,9 @@ struct Summary: ParsableCommand {
             return 0
         }
         let logger = connection.logger("summary")
-        let database = try connection.connect()
-        let writer = ReportWriter(connection: database, outputDirectory: output)
-        // One snapshot for all reports, so they agree with each other even while a load commits.
-        try database.execute(script: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        var results: [String: QueryResult] = [:]
-        for report in selected {
-            let written = try writer.write(report)
-            results[report.name] = written.result
-            logger.info("\(report.name): \(written.result.rowCount) rows → \(written.files.joined(separator: ", "))")
+        try ReportRunner(connection: try connection.connect(), outputDirectory: output).run(selected) { written in
+            logger.info("\(written.report): \(written.rows) rows → \(written.files.joined(separator: ", "))")
         }
-        if let page = try writer.writeWeeklyPage(from: results) {
-            logger.info("weekly report page → \(page)")
-        }
-        try database.execute(script: "COMMIT")
         return 0
     }
 }

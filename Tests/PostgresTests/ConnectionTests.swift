@@ -25,7 +25,7 @@ import Testing
     @Test func test_constraint_error_carries_detail() throws {
         try connection.execute(script: "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)")
         let error = try #require(throws: PostgresError.self) {
-            try connection.query("INSERT INTO t VALUES ($1)", [1])
+            try connection.query("INSERT INTO t VALUES (\(1))")
         }
         #expect(error.sqlState == "23505")
         #expect(error.detail == "Key (id)=(1) already exists.")
@@ -33,7 +33,7 @@ import Testing
 
     @Test func test_error_carries_hint() throws {
         let error = try #require(throws: PostgresError.self) {
-            try connection.query("SELECT no_such_function($1::int)", [1])
+            try connection.query("SELECT no_such_function(\(1)::int)")
         }
         #expect(error.sqlState == "42883")
         #expect(error.hint?.contains("No function matches") == true)
@@ -62,15 +62,16 @@ import Testing
     @Test func test_parameters_round_trip_multibyte_text_and_quotes() throws {
         let names = ["Σωκράτης", "ნინო", "Пётр", "王秀英", "O'Brien\"; DROP TABLE x; --", "Zoë"]
         for name in names {
-            let row = try #require(try connection.query("SELECT $1::text AS v, octet_length($1::text) AS n", [name]).rows.first)
+            let row = try #require(try connection.query("SELECT \(name)::text AS v, octet_length(\(name)::text) AS n").rows.first)
             #expect(try row.decode(String.self, "v") == name)
             #expect(try row.decode(Int.self, "n") == name.utf8.count)
         }
     }
 
     @Test func test_typed_rows_decode_and_null_is_reported() throws {
+        let one: Int? = 1
         let result = try connection.query(
-            "SELECT 42::int8 AS n, 2.5::float8 AS f, true AS b, NULL::text AS missing, $1::int + 1 AS p", [Int?.some(1)])
+            "SELECT 42::int8 AS n, 2.5::float8 AS f, true AS b, NULL::text AS missing, \(one)::int + 1 AS p")
         let row = try #require(result.rows.first)
         #expect(try row.decode(Int64.self, "n") == 42)
         #expect(try row.decode(Double.self, "f") == 2.5)
@@ -83,21 +84,96 @@ import Testing
     }
 
     @Test func test_nul_in_parameter_is_refused() throws {
-        let error = try #require(throws: PostgresError.self) { try connection.query("SELECT $1::text", ["a\u{0}b"]) }
+        let error = try #require(throws: PostgresError.self) { try connection.query("SELECT \("a\u{0}b")::text") }
         #expect(error.kind == .usage)
+    }
+
+    @Test func test_interpolated_values_become_numbered_parameters() {
+        let name = "O'Brien; DROP TABLE t", missing: Int? = nil
+        let query: SQLQuery = "SELECT * FROM \(identifier: "people", "we\"ird") WHERE name = \(name) AND n = \(missing) AND \(unescaped: "true")"
+        #expect(query.sql == #"SELECT * FROM "people"."we""ird" WHERE name = $1 AND n = $2 AND true"#)
+        #expect(query.binds == ["O'Brien; DROP TABLE t", nil])
+    }
+
+    @Test func test_a_value_that_looks_like_sql_is_stored_as_data() throws {
+        try connection.execute(script: "CREATE TABLE t (v text)")
+        let value = "x'); DROP TABLE t; --"
+        try connection.query("INSERT INTO t VALUES (\(value))")
+        #expect(try connection.query("SELECT v FROM t").rows.map { $0[0] } == [value])
+    }
+
+    @Test func test_copy_refuses_parameters() throws {
+        let error = try #require(throws: PostgresError.self) { try connection.copyIn("COPY t FROM STDIN WHERE \(1) = 1") { _ in } }
+        #expect(error.kind == .usage)
+    }
+
+    @Test func test_transaction_isolation_and_read_only_reach_the_server() throws {
+        let settings = try connection.withTransaction(isolation: .repeatableRead, readOnly: true) {
+            try connection.query("SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')").rows[0]
+        }
+        #expect(settings[0] == "repeatable read")
+        #expect(settings[1] == "on")
+        let write = try #require(throws: PostgresError.self) {
+            try connection.withTransaction(readOnly: true) { try connection.execute(script: "CREATE TABLE w (v int)") }
+        }
+        #expect(write.sqlState == "25006")
+    }
+
+    @Test func test_failed_commit_is_a_commit_error_and_is_not_followed_by_rollback() throws {
+        try connection.execute(script: """
+            CREATE TABLE parent (id int PRIMARY KEY);
+            CREATE TABLE child (id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED)
+            """)
+        let error = try #require(throws: TransactionError.self) {
+            try connection.withTransaction { try connection.query("INSERT INTO child VALUES (\(1))") }
+        }
+        #expect(error.bodyError == nil)
+        #expect(error.rollbackError == nil)
+        #expect((error.commitError as? PostgresError)?.sqlState == "23503")
+        // The session is usable and outside any transaction: no stray ROLLBACK warning, a new transaction begins.
+        #expect(try connection.query("SELECT count(*) FROM child").rows[0].decode(Int.self, 0) == 0)
+        try connection.withTransaction { try connection.query("INSERT INTO parent VALUES (\(1))") }
+    }
+
+    @Test func test_commit_of_an_aborted_transaction_is_an_error_not_a_silent_rollback() throws {
+        try connection.execute(script: "CREATE TABLE t (v int)")
+        let error = try #require(throws: TransactionError.self) {
+            try connection.withTransaction {
+                try connection.query("INSERT INTO t VALUES (\(1))")
+                _ = try? connection.query("SELECT 1/0")  // swallowed: the transaction is aborted
+            }
+        }
+        #expect(error.commitError != nil)
+        #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, 0) == 0)
+    }
+
+    @Test func test_rollback_failure_keeps_the_body_error_beside_it() throws {
+        let other = try database.connect()
+        let pid = try connection.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, 0)
+        struct BodyFailed: Error {}
+        let error = try #require(throws: TransactionError.self) {
+            try connection.withTransaction {
+                // The session is ended under the transaction, so its ROLLBACK cannot reach the server.
+                try other.query("SELECT pg_terminate_backend(\(pid))")
+                throw BodyFailed()
+            }
+        }
+        #expect(error.bodyError is BodyFailed)
+        #expect(error.rollbackError != nil)
+        #expect(error.commitError == nil)
     }
 
     @Test func test_transaction_rolls_back_on_error() throws {
         try connection.execute(script: "CREATE TABLE t (v text)")
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try connection.transaction {
-                try connection.query("INSERT INTO t VALUES ($1)", ["kept?"])
+            try connection.withTransaction {
+                try connection.query("INSERT INTO t VALUES (\("kept?"))")
                 throw Boom()
             }
         }
         #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, 0) == 0)
-        try connection.transaction { try connection.query("INSERT INTO t VALUES ($1)", ["kept"]) }
+        try connection.withTransaction { try connection.query("INSERT INTO t VALUES (\("kept"))") }
         #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, 0) == 1)
     }
 
@@ -148,18 +224,18 @@ import Testing
     @Test func test_advisory_lock_serialises_sessions() throws {
         let other = try database.connect()
         try connection.withAdvisoryLock("dataset:people") {
-            let free = try other.query("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ["dataset:people"])
+            let free = try other.query("SELECT pg_try_advisory_lock(hashtextextended(\("dataset:people"), 0))")
             #expect(try free.rows[0].decode(Bool.self, 0) == false)
         }
-        let free = try other.query("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ["dataset:people"])
+        let free = try other.query("SELECT pg_try_advisory_lock(hashtextextended(\("dataset:people"), 0))")
         #expect(try free.rows[0].decode(Bool.self, 0))
     }
 
     @Test func test_identifier_quoting_doubles_quotes() throws {
         #expect(Identifier.quoted("people", "we\"ird") == "\"people\".\"we\"\"ird\"")
         try connection.execute(script: "CREATE SCHEMA \"odd\"\"schema\"")
-        try connection.query("CREATE TABLE \(Identifier.quoted("odd\"schema", "t; DROP")) (v int)")
-        let count = try connection.query("SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = $2", ["odd\"schema", "t; DROP"])
+        try connection.query("CREATE TABLE \(identifier: "odd\"schema", "t; DROP") (v int)")
+        let count = try connection.query("SELECT count(*) FROM pg_tables WHERE schemaname = \("odd\"schema") AND tablename = \("t; DROP")")
         #expect(try count.rows[0].decode(Int.self, 0) == 1)
     }
 }

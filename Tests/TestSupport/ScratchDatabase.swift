@@ -11,11 +11,11 @@ public final class ScratchDatabase {
         let slug = label.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" }.prefix(30)
         name = "t_\(slug)_\(UInt32.random(in: 0...UInt32.max))"
         configuration = PostgresConfiguration(conninfo: "dbname=\(name)")
-        try Self.admin().query("CREATE DATABASE \(Identifier.quoted(name))")
+        try Self.admin().query("CREATE DATABASE \(identifier: name)")
     }
 
     deinit {
-        _ = try? Self.admin().query("DROP DATABASE IF EXISTS \(Identifier.quoted(name)) WITH (FORCE)")
+        _ = try? Self.admin().query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
     }
 
     public func connect() throws -> Connection {

@@ -1,0 +1,49 @@
+import Failures
+import Postgres
+
+/// The sysexits status of an error, by what failed, shared by every command, so scripts (and Airflow) can
+/// tell a bad file from an unreachable database.
+public enum ExitStatus {
+    public static let usage: Int32 = 64        // EX_USAGE
+    public static let dataError: Int32 = 65    // EX_DATAERR: rows rejected, a bad header, a malformed model
+    public static let noInput: Int32 = 66      // EX_NOINPUT: an input file missing or unreadable
+    public static let unavailable: Int32 = 69  // EX_UNAVAILABLE: the database cannot be reached
+    public static let software: Int32 = 70     // EX_SOFTWARE: a bug or an unexpected server error
+    public static let cannotCreate: Int32 = 73 // EX_CANTCREAT: an output file cannot be written
+    public static let noPermission: Int32 = 77 // EX_NOPERM: the role may not do what was asked
+    public static let config: Int32 = 78       // EX_CONFIG: migrations or the SQL folder do not match the database
+
+    /// The error's one-line message, with a pointer to the likely cause where the server's words alone
+    /// would leave a person guessing.
+    public static func explain(_ error: Error) -> String {
+        if let error = error as? PostgresError, ["42P01", "3F000"].contains(error.sqlState) {
+            return "\(error); has `ingest` created and loaded the schema?"
+        }
+        return "\(error)"
+    }
+
+    public static func of(_ error: Error) -> Int32 {
+        switch error {
+        case let error as TransactionError:
+            return of(error.primary)
+        case let error as FailureDescribing:
+            return of(error.failure)
+        case let error as PostgresError where error.kind == .connection:
+            return unavailable
+        case let error as PostgresError where error.sqlState == "42501":
+            return noPermission
+        default:
+            return software
+        }
+    }
+
+    public static func of(_ failure: Failure) -> Int32 {
+        switch failure {
+        case .usage: usage
+        case .data: dataError
+        case .input: noInput
+        case .output: cannotCreate
+        case .configuration: config
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// Encodes rows in COPY's text format: tab-separated, `\N` for NULL, one line per row, with backslash,
+/// tab, newline and carriage return escaped so any byte sequence travels intact.
+public enum CopyText {
+    public static let nullMarker = Array("\\N".utf8)
+
+    /// Appends text values as one row's fields, tab-separated, nil as NULL; the caller ends the row.
+    public static func appendFields(_ values: [String?], to buffer: inout [UInt8]) {
+        for (index, value) in values.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: "\t")) }
+            if let value { appendEscaped(value.utf8, to: &buffer) } else { buffer.append(contentsOf: nullMarker) }
+        }
+    }
+
+    public static func appendEscaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes, to buffer: inout [UInt8]) {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            default: buffer.append(byte)
+            }
+        }
+    }
+}
+
+extension CopyText {
+    /// Splits one row of `COPY ... TO STDOUT` text output (trailing newline optional) into its values,
+    /// nil for `\N`, undoing the backslash escapes.
+    public static func decodeRow(_ bytes: UnsafeRawBufferPointer) -> [String?] {
+        var values: [String?] = []
+        var field: [UInt8] = []
+        var isNull = false
+        var index = 0
+        func finish() {
+            values.append(isNull ? nil : String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            isNull = false
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\t"): finish()
+            case UInt8(ascii: "\n"): break
+            case UInt8(ascii: "\\") where index < bytes.count:
+                let escaped = bytes[index]
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "N"): isNull = true
+                case UInt8(ascii: "t"): field.append(UInt8(ascii: "\t"))
+                case UInt8(ascii: "n"): field.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "r"): field.append(UInt8(ascii: "\r"))
+                default: field.append(escaped)
+                }
+            default: field.append(byte)
+            }
+        }
+        finish()
+        return values
+    }
+}

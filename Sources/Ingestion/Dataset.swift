@@ -1,0 +1,61 @@
+/// A dataset: a named set of inputs loaded together into the tables it owns. Each load replaces the
+/// dataset's previous data (or one batch of it) in one transaction, so re-running a load leaves the
+/// database as one run did.
+public struct Dataset: Sendable {
+    public let name: String
+    public let summary: String
+    /// Loaded in this order; a later input may reference tables an earlier one filled.
+    public let inputs: [DatasetInput]
+    public let replacement: Replacement
+
+    /// All datasets this build knows, by name.
+    public static let all: [Dataset] = [.people, .census, .accidents]
+
+    public static func named(_ name: String) -> Dataset? {
+        all.first { $0.name == name }
+    }
+}
+
+import Validation
+
+/// One input file of a dataset: its columns and their types, and where its valid rows go.
+public struct DatasetInput: Sendable {
+    public let name: String
+    /// The file looked for in the data directory when none is given.
+    public let defaultFile: String
+    public let format: SourceFormat
+    public let columns: [Column]
+    /// Rows whose values in these columns repeat an earlier row are rejected as duplicates.
+    public let uniqueKey: [String]
+    /// The table COPY fills (schema and name; `pg_temp` for a staging table), and its columns in the order of
+    /// `columns`, then one for the source line.
+    public let copyTable: (schema: String, name: String)
+    public let copyColumns: [String]
+    /// Scripts of sql/transforms run in the load's transaction before the COPY (a staging table, say) and
+    /// after it (normalising).
+    public let before: String?
+    public let after: String?
+}
+
+/// What a load replaces. SQL of the dataset can read the load's batch key as
+/// `current_setting('pgpipe.batch')` and the file being loaded as `current_setting('pgpipe.source_file')`.
+public enum Replacement: Sendable {
+    /// Every load replaces all of these tables: they are truncated with identities restarted, and the
+    /// foreign keys among them are dropped for the COPY and added back (validated) before commit.
+    case everything(tables: [String])
+    /// Each load replaces one batch, named by the load's batch key, and each batch is a partition of
+    /// `partitionOf`. The load writes into `<partitionOf>_incoming`, a table of its own without per-row key
+    /// checks, which replaces the batch's partition before commit (its keys checked as it is attached).
+    /// `delete` (a script of sql/transforms) first removes the rows of other tables that describe the
+    /// replaced batch. Other batches stay.
+    case batch(partitionOf: (schema: String, table: String), delete: String)
+}
+
+public enum SourceFormat: Sendable {
+    /// CSV with a header row naming the columns, matched by name in any order.
+    case csvWithHeader
+    /// CSV without a header: the fields are the input's columns, in order.
+    case csvWithoutHeader
+    /// A table of a SQLite database file; its columns are matched by name like a CSV header.
+    case sqlite(table: String)
+}

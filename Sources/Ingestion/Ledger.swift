@@ -1,0 +1,56 @@
+import Postgres
+import Schema
+
+/// The load ledger: one `ingest.runs` row per run and dataset, one `ingest.run_sources` row per input file.
+/// A run is recorded as 'running' when it starts; its outcome commits with its rows (or, when the load rolls
+/// back, after it), and a run whose process died is closed as failed by the next load.
+struct Ledger {
+    let connection: Connection
+    let sql: SQLFolder
+
+    func start(dataset: String, batch: String?, maxRejects: Int) throws -> Int64 {
+        try connection.query(try sql.query("ingest/close_abandoned_runs.sql"))
+        return try connection.query(try sql.query("ingest/start_run.sql", [dataset, batch, maxRejects]))
+            .rows[0].decode(Int64.self, 0)
+    }
+
+    func recordSource(run: Int64, input: String, file: String, sha256: String, bytes: Int, counts: LoadCounts) throws {
+        try connection.query(try sql.query(
+            "ingest/record_source.sql", [run, input, file, sha256, bytes, counts.read, counts.loaded, counts.rejected]))
+    }
+
+    func finish(run: Int64, status: LoadStatus, counts: LoadCounts, message: String?) throws {
+        try connection.query(try sql.query(
+            "ingest/finish_run.sql", [run, status.rawValue, counts.read, counts.loaded, counts.rejected, message]))
+    }
+}
+/// How a run ended, as the ledger records it.
+public enum LoadStatus: String, Sendable {
+    /// Every row loaded.
+    case loaded
+    /// Some rows rejected, no more than --max-rejects: the valid rows committed.
+    case loadedWithRejects = "loaded_with_rejects"
+    /// More rejects than --max-rejects: nothing committed.
+    case rolledBack = "rolled_back"
+    /// An error stopped the load: nothing committed.
+    case failed
+}
+
+/// Rows read, loaded and rejected. `read == loaded + rejected + rolledBack` always holds.
+public struct LoadCounts: Sendable, Equatable {
+    public var read = 0
+    public var loaded = 0
+    public var rejected = 0
+    /// Valid rows not committed because the load rolled back.
+    public var rolledBack = 0
+
+    public static func + (a: LoadCounts, b: LoadCounts) -> LoadCounts {
+        LoadCounts(read: a.read + b.read, loaded: a.loaded + b.loaded, rejected: a.rejected + b.rejected,
+                   rolledBack: a.rolledBack + b.rolledBack)
+    }
+
+    /// The run's last line: `read N, loaded N, rejected N`.
+    public var summaryLine: String {
+        "read \(read), loaded \(loaded), rejected \(rejected)" + (rolledBack > 0 ? ", rolled back \(rolledBack)" : "")
+    }
+}

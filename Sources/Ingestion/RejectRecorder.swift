@@ -1,0 +1,50 @@
+import Formats
+import Postgres
+import Validation
+
+/// Records each reject twice, as it happens: a row COPYed into `ingest.rejects` (on a connection of its own,
+/// so rejects are kept even when the load rolls back) and a JSON line in the rejects file, which appears
+/// under its final name only once complete.
+final class RejectRecorder {
+    private let run: Int64
+    private let dataset: String
+    private let table: CopyInWriter
+    private let file: OutputFile
+    private var line: [UInt8] = []
+
+    static let copyStatement: SQLQuery =
+        "COPY ingest.rejects (run_id, dataset, source_file, line, field, reason, raw) FROM STDIN"
+
+    init(run: Int64, dataset: String, table: CopyInWriter, path: String) throws {
+        self.run = run
+        self.dataset = dataset
+        self.table = table
+        file = try OutputFile(path: path)
+    }
+
+    func record(_ reject: Reject) throws {
+        try table.withBuffer { buffer in
+            CopyText.appendFields(
+                [String(run), dataset, reject.source, String(reject.line), reject.field, reject.reason, reject.raw], to: &buffer)
+            buffer.append(UInt8(ascii: "\n"))
+        }
+        line.removeAll(keepingCapacity: true)
+        JSONText.appendObject(
+            [("file", .string(reject.source)), ("line", .number(String(reject.line))),
+             ("field", reject.field.map(JSONText.Value.string) ?? .null),
+             ("reason", .string(reject.reason)), ("raw", .string(reject.raw))],
+            to: &line)
+        line.append(UInt8(ascii: "\n"))
+        try file.write(line)
+    }
+
+    /// Closes the file and moves it to its final name.
+    func finish() throws {
+        try file.commit()
+    }
+
+    /// Closes and removes the unfinished file.
+    func discard() {
+        file.discard()
+    }
+}

@@ -1,0 +1,60 @@
+import Formats
+import Postgres
+
+/// Runs reports and writes each as NAME.json and NAME.csv in the output folder, plus the weekly page when
+/// its reports ran. Every report reads one snapshot (a read-only, repeatable-read transaction), so the
+/// reports agree with each other; each file is renamed into place whole.
+public struct ReportRunner {
+    let connection: Connection
+    let outputDirectory: String
+
+    public init(connection: Connection, outputDirectory: String) {
+        self.connection = connection
+        self.outputDirectory = outputDirectory
+    }
+
+    /// One report's outcome: the files written and its row count.
+    public struct Written: Sendable {
+        public let report: String
+        public let files: [String]
+        public let rows: Int
+    }
+
+    /// Runs `reports` in order, calling `written` after each file set is in place.
+    public func run(_ reports: [Report], written: (Written) -> Void) throws {
+        try connection.withTransaction(isolation: .repeatableRead, readOnly: true) {
+            var tables: [String: Table] = [:]
+            for report in reports {
+                let table = Self.table(try connection.query(SQLQuery(unescaped: report.sql)))
+                let files = ["\(outputDirectory)/\(report.name).json", "\(outputDirectory)/\(report.name).csv"]
+                try OutputFile.replace(files[0], with: try ReportFormat.json(table, shape: report.shape, report: report.name))
+                try OutputFile.replace(files[1], with: ReportFormat.csv(table))
+                tables[report.name] = table
+                written(Written(report: report.name, files: files, rows: table.rowCount))
+            }
+            if let summary = tables["weekly_summary"], let shares = tables["weekly_shares"] {
+                let path = "\(outputDirectory)/\(WeeklyReportPage.name)"
+                try OutputFile.replace(path, with: Array(WeeklyReportPage.render(summary: summary, shares: shares).utf8))
+                written(Written(report: "weekly page", files: [path], rows: summary.rowCount))
+            }
+        }
+    }
+
+    /// A query's rows as a table, each column's kind read from its type.
+    static func table(_ result: QueryResult) -> Table {
+        Table(
+            columns: result.columns.map { Table.Column($0.name, kind(of: $0.typeOID)) },
+            values: (0..<result.rowCount).map { row in result.columns.indices.map { result.value(row: row, column: $0) } })
+    }
+
+    /// The built-in type OIDs (pg_type.dat) a report shows other than as text.
+    static func kind(of typeOID: UInt32) -> Table.Kind {
+        switch typeOID {
+        case 20, 21, 23, 26: .integer      // int8, int2, int4, oid
+        case 700, 701, 1700: .decimal      // float4, float8, numeric
+        case 16: .boolean
+        case 114, 3802: .json              // json, jsonb
+        default: .text
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// One declared column of an input: its name, what it must hold, and how a missing value is spelled.
+public struct Column: Sendable {
+    public let name: String
+    public let type: FieldType
+    /// A spelling that means "no value" (`?` in the census files): the field is NULL, whatever its type.
+    public let missing: String?
+    /// Whether a source's NULL (a database source) is accepted as NULL; a `missing` spelling implies it.
+    public let nullable: Bool
+
+    public init(_ name: String, _ type: FieldType, missing: String? = nil, nullable: Bool = false) {
+        self.name = name
+        self.type = type
+        self.missing = missing
+        self.nullable = nullable || missing != nil
+    }
+}
+
+/// A lookup from a natural key (a city name) to the id of the row it names. The loader reads it from the
+/// database in the load's transaction, after the inputs that fill it, and hands it to the validation context;
+/// a key naming several rows is ambiguous, never guessed.
+public struct Reference: Sendable, Hashable {
+    /// What the key names, for reject reasons ("place").
+    public let noun: String
+    /// The query that reads it, a file of sql/queries returning (key, id, a description of the row for
+    /// ambiguity messages), and the identifiers it is given (psql's `:"name"` variables).
+    public let query: String
+    public let variables: [String: String]
+
+    public init(noun: String, query: String, variables: [String: String] = [:]) {
+        self.noun = noun
+        self.query = query
+        self.variables = variables
+    }
+}

@@ -1,0 +1,44 @@
+import Failures
+import Formats
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct FormatsTests {
+    @Test func test_copy_text_escapes_every_special_byte() {
+        var buffer: [UInt8] = []
+        CopyText.appendEscaped(Array("a\\b\tc\nd\re".utf8), to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "a\\\\b\\tc\\nd\\re")
+    }
+
+    @Test func test_json_text_escapes_only_what_json_requires() {
+        var buffer: [UInt8] = []
+        JSONText.appendObject([("k\"", .string("Σ\n\u{1}/é")), ("n", .number("12")), ("b", .bool(true)), ("z", .null)], to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "{\"k\\\"\":\"Σ\\n\\u0001/é\",\"n\":12,\"b\":true,\"z\":null}")
+    }
+}
+
+@Suite struct OutputFileTests {
+    @Test func test_a_file_appears_under_its_name_only_when_committed() throws {
+        let folder = try TemporaryFolder()
+        let path = "\(folder.path)/out.json"
+        let file = try OutputFile(path: path)
+        try file.write(Array("[1]".utf8))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        try file.commit()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "[1]")
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    }
+
+    @Test func test_a_directory_at_the_final_name_is_refused_and_kept() throws {
+        let folder = try TemporaryFolder()
+        let path = "\(folder.path)/report.json"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        try folder.write("report.json/keep.txt", "mine")
+        let error = try #require(throws: OutputError.self) { try OutputFile.replace(path, with: Array("{}".utf8)) }
+        #expect(error.path == path)
+        #expect(error.failure == .output)
+        #expect(try String(contentsOfFile: "\(path)/keep.txt", encoding: .utf8) == "mine")
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    }
+}
