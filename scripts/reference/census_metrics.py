@@ -1,6 +1,6 @@
 """scikit-learn's metrics of the provided census model on the sample, at threshold 0.5.
 
-The Swift metrics must equal these (Tests/PipelineTests/CensusPerformanceTests.swift). Regenerate with the
+The Swift metrics must equal these (Tests/EndToEndTests/CensusPerformanceTests.swift). Regenerate with the
 environment of census_xgboost.py:
 
     .build-tools/ref/bin/python scripts/reference/census_metrics.py > Tests/Fixtures/census_sklearn_metrics.json

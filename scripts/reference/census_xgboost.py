@@ -1,6 +1,6 @@
 """Reference probabilities of the provided census model, computed by the xgboost library itself.
 
-The Swift scorer must match these within 1e-6 (Tests/PipelineTests/CensusScoringTests.swift). Regenerate with:
+The Swift scorer must match these within 1e-6 (Tests/EndToEndTests/CensusScoringTests.swift). Regenerate with:
 
     python3 -m venv .build-tools/ref && .build-tools/ref/bin/pip install xgboost-cpu pandas scikit-learn
     .build-tools/ref/bin/python scripts/reference/census_xgboost.py > Tests/Fixtures/census_xgboost_probabilities.csv
