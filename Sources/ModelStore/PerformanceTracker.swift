@@ -68,9 +68,9 @@ public struct PerformanceTracker {
 
     /// Counts per bucket of one input in a batch: ten-year bands for age, the category (NULL included) otherwise.
     private func buckets(of input: String, batch: String, model: RegisteredModel) throws -> [String: Int] {
-        let bucket: SQLQuery = input == "age" ? "(age / 10 * 10)::text" : "coalesce(\(identifier: input), '(missing)')"
+        let bucket = input == "age" ? "(age / 10 * 10)::text" : "coalesce(\(Identifier.quoted(input)), '(missing)')"
         let rows = try connection.query(
-            "SELECT \(unescaped: bucket.sql), count(*) FROM census.predictions WHERE model_id = \(model.id) AND batch_date = \(batch)::date GROUP BY 1").rows
+            "SELECT \(unescaped: bucket), count(*) FROM census.predictions WHERE model_id = \(model.id) AND batch_date = \(batch)::date GROUP BY 1").rows
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(String.self, 0), try $0.decode(Int.self, 1)) })
     }
 }
