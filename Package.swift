@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "ingest",
             dependencies: [
-                "CommandSupport", "Ingestion", "ModelStore", "Scoring", "Validation", "Schema", "Postgres",
+                "CommandSupport", "Ingestion", "ModelStore", "Scoring", "Validation", "Schema", "Postgres", "Formats", "Failures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

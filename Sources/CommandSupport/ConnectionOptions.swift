@@ -1,4 +1,5 @@
 import ArgumentParser
+import Failures
 import Foundation
 import Logging
 import Postgres
@@ -19,7 +20,7 @@ public struct ConnectionOptions: ParsableArguments {
 
     /// Logs to standard error, leaving standard output to the command's result.
     public func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: label) { OneLineLogHandler(StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = logLevel
         return logger
     }
@@ -34,8 +35,44 @@ public func exitingWithStatus(_ command: String, _ body: () throws -> Int32) thr
     do {
         status = try body()
     } catch {
-        FileHandle.standardError.write(Data("\(command): error: \(ExitStatus.explain(error))\n".utf8))
+        FileHandle.standardError.write(Data("\(command): error: \(ExitStatus.explain(error).escapingControlCharacters)\n".utf8))
         status = ExitStatus.of(error)
     }
     if status != 0 { throw ExitCode(status) }
+}
+
+/// Writes each message as one line, its control characters escaped: a message quoting a file's header or a
+/// path can neither break the line nor send terminal codes.
+struct OneLineLogHandler: LogHandler {
+    private var inner: StreamLogHandler
+
+    init(_ inner: StreamLogHandler) {
+        self.inner = inner
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        event.message = "\(event.message.description.escapingControlCharacters)"
+        inner.log(event: event)
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { inner.metadataProvider }
+        set { inner.metadataProvider = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
 }

@@ -30,6 +30,10 @@ public enum ExitStatus {
             return of(error.failure)
         case let error as PostgresError where error.kind == .connection:
             return unavailable
+        case let error as PostgresError where error.kind == .authentication:
+            return noPermission
+        case let error as PostgresError where error.kind == .configuration:
+            return config
         case let error as PostgresError where error.sqlState == "42501":
             return noPermission
         default:

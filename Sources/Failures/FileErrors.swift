@@ -24,3 +24,15 @@ public struct OutputError: FailureDescribing {
     }
 }
 
+
+/// A setting the command was given names something unusable: a secret file that is missing, a connection
+/// option libpq refuses.
+public struct ConfigurationError: FailureDescribing {
+    public let reason: String
+    public var failure: Failure { .configuration }
+    public var description: String { reason }
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+}

@@ -2,43 +2,93 @@ import Failures
 import Foundation
 
 /// A file written beside its final name (`NAME.partial`) and renamed into place when complete, so a reader
-/// never sees half of it; rename(2) replaces a file at the final name and refuses a directory.
+/// never sees half of it. Only a regular file is ever replaced: a directory, device, FIFO, socket or symbolic
+/// link at the name, or one of the run's own input files, is refused before anything is written, and left
+/// as it is.
 public final class OutputFile {
     public let path: String
     private let partialPath: String
-    private let handle: FileHandle
+    private var descriptor: Int32
+    private var committed = false
 
-    public init(path: String) throws {
+    /// Checks `path` (see `checkTarget`) and creates the partial file. `inputs` are the files the run reads.
+    public init(path: String, protecting inputs: [FileIdentity] = []) throws {
+        try Self.checkTarget(path, protecting: inputs)
         self.path = path
         partialPath = path + ".partial"
-        guard FileManager.default.createFile(atPath: partialPath, contents: nil),
-            let handle = FileHandle(forWritingAtPath: partialPath)
-        else { throw OutputError(path: partialPath, reason: "cannot create the file") }
-        self.handle = handle
+        try Self.checkTarget(partialPath, protecting: inputs)
+        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputError(path: partialPath, reason: "cannot create the file: \(Self.reason())") }
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// Refuses to write at `path` when something other than a regular file is there, or when it is one of
+    /// `inputs` (under any name): the tool replaces only regular files, never what it reads.
+    public static func checkTarget(_ path: String, protecting inputs: [FileIdentity] = []) throws {
+        guard let kind = FileKind.at(path, followingLinks: false) else { return }
+        guard kind == .regular else {
+            throw OutputError(path: path, reason: "is \(kind.phrase), and only a regular file is replaced; it is left as it is")
+        }
+        if let identity = FileIdentity.of(path), inputs.contains(identity) {
+            throw OutputError(path: path, reason: "is an input of this run; it is not overwritten")
+        }
+    }
+
+    /// Creates `directory` and its missing parents, as `mkdir -p` does.
+    public static func makeDirectory(_ directory: String) throws {
+        if FileKind.at(directory) == .directory { return }
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != directory { try makeDirectory(parent) }
+        guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
+            throw OutputError(path: directory, reason: "cannot create the folder: \(reason())")
+        }
+        if let kind = FileKind.at(directory), kind != .directory {
+            throw OutputError(path: directory, reason: "cannot create the folder: \(String(cString: strerror(ENOTDIR))) (\(kind.phrase) is there)")
+        }
     }
 
     public func write(_ bytes: [UInt8]) throws {
-        do {
-            try handle.write(contentsOf: bytes)
-        } catch {
-            throw OutputError(path: partialPath, reason: "cannot write: \(error.localizedDescription)")
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path: partialPath, reason: "cannot write: \(Self.reason())")
+            }
+            offset += written
         }
     }
 
     /// Closes the file and moves it to its final name.
     public func commit() throws {
-        try? handle.close()
+        let closed = close(descriptor) == 0
+        descriptor = -1
+        guard closed else {
+            let reason = Self.reason()
+            unlink(partialPath)
+            throw OutputError(path: partialPath, reason: "cannot write: \(reason)")
+        }
+        do {
+            try Self.checkTarget(path)
+        } catch {
+            unlink(partialPath)
+            throw error
+        }
         guard rename(partialPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: partialPath)
+            let reason = Self.reason()
+            unlink(partialPath)
             throw OutputError(path: path, reason: "cannot move the file into place: \(reason)")
         }
+        committed = true
     }
 
-    /// Closes and removes the unfinished file.
+    /// Closes and removes the unfinished file; does nothing once the file is committed.
     public func discard() {
-        try? handle.close()
-        try? FileManager.default.removeItem(atPath: partialPath)
+        guard !committed else { return }
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
+        unlink(partialPath)
     }
 
     /// Writes `bytes` as the whole file.
@@ -52,4 +102,6 @@ public final class OutputFile {
             throw error
         }
     }
+
+    private static func reason() -> String { String(cString: strerror(errno)) }
 }

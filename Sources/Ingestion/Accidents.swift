@@ -42,7 +42,7 @@ enum Accidents {
         lookup("road_class", file: "Road_Class.csv"),
         lookup("road_type", file: "Road_Type.csv"),
         // ONS codes (S12000033) under a capitalised header.
-        lookup("local_authority_highway", file: "Local_Authority_Highway.csv", columns: [Column("Code", .text), Column("Label", .text)]),
+        lookup("local_authority_highway", file: "Local_Authority_Highway.csv", columns: [Column("Code", .text, maxBytes: Column.indexedTextLimit), Column("Label", .text)]),
     ]
 
     static func lookup(
@@ -62,8 +62,8 @@ enum Accidents {
                nullable: true)
     }
 
-    static let key = Column("Accident_Index", .text)
-    static let databaseKey = Column("acc_i", .text)
+    static let key = Column("Accident_Index", .text, maxBytes: Column.indexedTextLimit)
+    static let databaseKey = Column("acc_i", .text, maxBytes: Column.indexedTextLimit)
 
     /// One source: its input, staged into the temporary table `<name>_stage` (sql/transforms/accidents/stage.sql
     /// creates them all before the first source); `after` runs once it is staged.

@@ -16,7 +16,8 @@ extension Dataset {
                 copyTable: ("pg_temp", "census_stage"),
                 copyColumns: Census.columns.map(\.name) + ["source_line"],
                 before: "census/stage.sql",
-                after: "census/normalise.sql")
+                after: "census/normalise.sql",
+                categoryLookups: "census")
         ],
         // A replaced batch's predictions and performance rows go too; its records go with their partition.
         replacement: .batch(partitionOf: ("census", "persons"), delete: "census/replace_batch.sql"))
@@ -49,7 +50,7 @@ enum Census {
         Column("state_of_previous_residence", .category, missing: "?"),
         Column("detailed_household_and_family_stat", .category, missing: "?"),
         Column("detailed_household_summary_in_household", .category, missing: "?"),
-        Column("instance_weight", .decimal, missing: "?"),
+        Column("instance_weight", .decimal(nonNegative: true), missing: "?"),
         Column("migration_code_change_in_msa", .category, missing: "?"),
         Column("migration_code_change_in_reg", .category, missing: "?"),
         Column("migration_code_move_within_reg", .category, missing: "?"),

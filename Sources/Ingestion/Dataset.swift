@@ -35,6 +35,9 @@ public struct DatasetInput: Sendable {
     /// after it (normalising).
     public let before: String?
     public let after: String?
+    /// The schema whose tables, named as the input's category columns, hold the labels already known (in a
+    /// `label` column): a label that differs from one of them only in case is rejected.
+    public var categoryLookups: String? = nil
 }
 
 /// What a load replaces. SQL of the dataset can read the load's batch key as

@@ -10,6 +10,24 @@ public struct LoadResult: Sendable {
     public let status: LoadStatus
     public let counts: LoadCounts
     public let rejectsFile: String
+    /// Why the load did not commit, when it did not.
+    public let message: String?
+}
+
+/// What a load accepts before it refuses to commit.
+public struct LoadPolicy: Sendable {
+    /// More rejected rows than this roll the load back.
+    public var maxRejects: Int
+    /// A load keeping fewer rows than this share of the previous load's is refused; nil allows any shrink.
+    public var minimumShareOfPrevious: Double?
+
+    /// Rejects stored past --max-rejects, as a sample of what went wrong; the rest are only counted.
+    public static let rejectsKeptPastLimit = 100
+
+    public init(maxRejects: Int, minimumShareOfPrevious: Double? = 0.5) {
+        self.maxRejects = maxRejects
+        self.minimumShareOfPrevious = minimumShareOfPrevious
+    }
 }
 
 /// Loads a dataset: every input file is streamed through validation into COPY, in one transaction that
@@ -35,14 +53,20 @@ public struct DatasetLoader {
     /// batch-wise dataset replaces (a census batch date); whole-dataset loads have none. `settings` are
     /// options of the dataset's SQL, read there as `current_setting('pgpipe.<name>', true)`.
     public func load(
-        _ opened: OpenedDataset, batch: String? = nil, settings: [String: String] = [:], maxRejects: Int, rejectsPath: String,
+        _ opened: OpenedDataset, batch: String? = nil, settings: [String: String] = [:], policy: LoadPolicy, rejectsPath: String,
         context: ValidationContext = ValidationContext()
     ) throws -> LoadResult {
         let dataset = opened.dataset
         var inputs = opened.inputs
+        let maxRejects = policy.maxRejects
+        // The rejects file is checked and begun before anything else: a directory, a device or an input of the
+        // run at its name stops the run before the database is touched.
+        let rejectsFile = try OutputFile(path: rejectsPath, protecting: opened.inputIdentities)
+        defer { rejectsFile.discard() }
         let ledger = Ledger(connection: connection, sql: sql)
         let run = try ledger.start(dataset: dataset.name, batch: batch, maxRejects: maxRejects)
         var perInput: [LoadCounts] = []
+        var notStored = 0
         /// Records each input's counts and the run's outcome.
         func close(_ status: LoadStatus, message: String? = nil) throws -> LoadResult {
             for (open, counts) in zip(inputs, perInput) {
@@ -50,14 +74,17 @@ public struct DatasetLoader {
                     run: run, input: open.input.name, file: open.file.path, sha256: open.file.sha256Hex(),
                     bytes: open.file.bytesRead, counts: counts)
             }
-            let counts = perInput.reduce(LoadCounts(), +)
+            var counts = perInput.reduce(LoadCounts(), +)
+            counts.notStored = notStored
             try ledger.finish(run: run, status: status, counts: counts, message: message)
-            return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath)
+            return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath, message: message)
         }
         do {
             return try connection.withTransaction {
                 try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
                 try connection.query("SELECT set_config('pgpipe.batch', \(batch ?? ""), true)")
+                // The validator's today is the UTC date; CURRENT_DATE in the schema's checks must be too.
+                try connection.query("SET LOCAL TimeZone = 'UTC'")
                 for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
                     try connection.query("SELECT set_config('pgpipe.' || \(name), \(value), true)")
                 }
@@ -65,28 +92,33 @@ public struct DatasetLoader {
                 // Rejects stream on the second session and commit before the load does: a crash in between
                 // leaves the rejects of a run that committed nothing, never loaded rows without their rejects.
                 try rejectsConnection.copyIn(RejectRecorder.copyStatement) { rejectsTable in
-                    let rejects = try RejectRecorder(run: run, dataset: dataset.name, table: rejectsTable, path: rejectsPath)
-                    do {
-                        for index in inputs.indices {
-                            perInput.append(try stream(&inputs[index], rejects: rejects, context: context))
-                        }
-                    } catch {
-                        rejects.discard()
-                        throw error
+                    let rejects = RejectRecorder(
+                        run: run, dataset: dataset.name, table: rejectsTable, file: rejectsFile,
+                        storeLimit: maxRejects.addingReportingOverflow(LoadPolicy.rejectsKeptPastLimit).partialValue)
+                    for index in inputs.indices {
+                        perInput.append(try stream(&inputs[index], rejects: rejects, context: context))
                     }
+                    notStored = rejects.notStored
                     try rejects.finish()
                 }
                 let rejected = perInput.reduce(0) { $0 + $1.rejected }
                 if rejected > maxRejects { throw TooManyRejects() }
+                if let refusal = try shrinkRefusal(dataset: dataset.name, batch: batch, run: run, policy: policy, loaded: perInput.reduce(0) { $0 + $1.loaded }) {
+                    throw RefusedShrink(message: refusal)
+                }
                 try swapIn(dataset.replacement, batch: batch ?? "")
                 // The ledger's outcome commits with the rows: a process killed after COMMIT still has its run
                 // recorded as loaded.
                 return try close(rejected > 0 ? .loadedWithRejects : .loaded)
             }
         } catch is TooManyRejects {
-            perInput = perInput.map { LoadCounts(read: $0.read, loaded: 0, rejected: $0.rejected, rolledBack: $0.loaded) }
+            perInput = perInput.map(\.asRolledBack)
             let rejected = perInput.reduce(0) { $0 + $1.rejected }
-            return try close(.rolledBack, message: "\(rejected) rejected rows exceed --max-rejects \(maxRejects); the load rolled back and the database is unchanged")
+            let unstored = notStored > 0 ? " (\(notStored) of them counted but not stored)" : ""
+            return try close(.rolledBack, message: "\(rejected) rejected rows\(unstored) exceed --max-rejects \(maxRejects); the load rolled back and the database is unchanged")
+        } catch let refused as RefusedShrink {
+            perInput = perInput.map(\.asRolledBack)
+            return try close(.refused, message: refused.message)
         } catch {
             try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +), message: "\(error)")
             throw error
@@ -120,6 +152,22 @@ public struct DatasetLoader {
 
     struct TooManyRejects: Error {}
 
+    struct RefusedShrink: Error {
+        let message: String
+    }
+
+    /// Why a load that keeps fewer rows than the policy allows, next to the previous load of the same
+    /// dataset (and batch), is refused; nil when it may go ahead.
+    private func shrinkRefusal(dataset: String, batch: String?, run: Int64, policy: LoadPolicy, loaded: Int) throws -> String? {
+        guard let share = policy.minimumShareOfPrevious,
+            let previous = try connection.query(try sql.query("ingest/previous_load.sql", [dataset, batch, run])).rows.first,
+            let previousRun = try previous.decode(Int64?.self, 0), let previousRows = try previous.decode(Int?.self, 1),
+            Double(loaded) < share * Double(previousRows)
+        else { return nil }
+        let percent = previousRows == 0 ? 0 : Int((Double(loaded) / Double(previousRows) * 100).rounded(.down))
+        return "the load would keep \(loaded) rows where run \(previousRun) loaded \(previousRows) (\(percent) %, under the shrink limit of \(Int(share * 100)) %): refused, the previous load is kept; give --allow-shrink if the smaller delivery is right"
+    }
+
     /// The server and the loader disagree about what was loaded: a bug, never a data problem.
     struct LoadError: Error, CustomStringConvertible {
         let description: String
@@ -132,6 +180,12 @@ public struct DatasetLoader {
         if let before = input.before { try connection.execute(script: try sql.transform(before)) }
         for case .reference(let reference) in input.columns.map(\.type) where context.lacks(reference) {
             try readKeys(of: reference, into: context)
+        }
+        if let schema = input.categoryLookups {
+            for case let column in input.columns where column.type.isCategory {
+                let labels = try connection.query("SELECT label FROM \(identifier: schema, column.name)").rows.map { try $0.decode(String.self, 0) }
+                open.validator.knowCategoryLabels(labels, column: column.name)
+            }
         }
         var counts = LoadCounts()
         let table = input.copyTable
@@ -152,11 +206,17 @@ public struct DatasetLoader {
             }
         }
         progress?.finish(input: input.name, rows: counts.read, bytes: open.file.bytesRead, totalBytes: open.file.size)
+        counts.lines = open.source.lines
         guard copied == counts.loaded else {
             throw LoadError(description: "COPY stored \(copied) rows of \(input.name) but \(counts.loaded) were sent")
         }
         if let after = input.after { try connection.execute(script: try sql.transform(after)) }
-        logger.info("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)")
+        let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""
+        logger.info("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)\(lines)")
+        let headerLines = if case .csvWithHeader = input.format { 1 } else { 0 }
+        if let lines = counts.lines, lines != counts.read + headerLines {
+            logger.warning("\(input.name): \(counts.read) records from \(lines) lines in \(open.source.sourceName): \(lines - counts.read - headerLines) lines are blank or inside quoted fields")
+        }
         return counts
     }
 

@@ -16,12 +16,12 @@ struct Ledger {
 
     func recordSource(run: Int64, input: String, file: String, sha256: String, bytes: Int, counts: LoadCounts) throws {
         try connection.query(try sql.query(
-            "ingest/record_source.sql", [run, input, file, sha256, bytes, counts.read, counts.loaded, counts.rejected]))
+            "ingest/record_source.sql", [run, input, file, sha256, bytes, counts.read, counts.loaded, counts.rejected, counts.lines]))
     }
 
     func finish(run: Int64, status: LoadStatus, counts: LoadCounts, message: String?) throws {
         try connection.query(try sql.query(
-            "ingest/finish_run.sql", [run, status.rawValue, counts.read, counts.loaded, counts.rejected, message]))
+            "ingest/finish_run.sql", [run, status.rawValue, counts.read, counts.loaded, counts.rejected, message, counts.notStored]))
     }
 }
 /// How a run ended, as the ledger records it.
@@ -32,8 +32,13 @@ public enum LoadStatus: String, Sendable {
     case loadedWithRejects = "loaded_with_rejects"
     /// More rejects than --max-rejects: nothing committed.
     case rolledBack = "rolled_back"
+    /// Far fewer rows than the previous load (see `LoadPolicy`): nothing committed.
+    case refused
     /// An error stopped the load: nothing committed.
     case failed
+
+    /// Whether the load's rows are in the database.
+    public var committed: Bool { self == .loaded || self == .loadedWithRejects }
 }
 
 /// Rows read, loaded and rejected. `read == loaded + rejected + rolledBack` always holds.
@@ -43,14 +48,24 @@ public struct LoadCounts: Sendable, Equatable {
     public var rejected = 0
     /// Valid rows not committed because the load rolled back.
     public var rolledBack = 0
+    /// Physical lines of the text inputs (nil when no input has lines: a database table).
+    public var lines: Int?
+    /// Rejects counted but not stored (past --max-rejects by more than the sample kept).
+    public var notStored = 0
 
+    /// The same reading, none of it committed.
+    var asRolledBack: LoadCounts {
+        LoadCounts(read: read, loaded: 0, rejected: rejected, rolledBack: rolledBack + loaded, lines: lines, notStored: notStored)
+    }
     public static func + (a: LoadCounts, b: LoadCounts) -> LoadCounts {
         LoadCounts(read: a.read + b.read, loaded: a.loaded + b.loaded, rejected: a.rejected + b.rejected,
-                   rolledBack: a.rolledBack + b.rolledBack)
+                   rolledBack: a.rolledBack + b.rolledBack,
+                   lines: a.lines.map { $0 + (b.lines ?? 0) } ?? b.lines, notStored: a.notStored + b.notStored)
     }
 
     /// The run's last line: `read N, loaded N, rejected N`.
     public var summaryLine: String {
         "read \(read), loaded \(loaded), rejected \(rejected)" + (rolledBack > 0 ? ", rolled back \(rolledBack)" : "")
+            + (notStored > 0 ? " (\(notStored) rejects counted, not stored)" : "")
     }
 }

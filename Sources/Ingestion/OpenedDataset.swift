@@ -1,3 +1,4 @@
+import Failures
 import Records
 import Validation
 
@@ -13,6 +14,9 @@ public struct OpenedDataset {
 
     public let dataset: Dataset
     var inputs: [OpenInput]
+
+    /// The files read, so that no output of the run is written over one of them.
+    public var inputIdentities: [FileIdentity] { inputs.map(\.file.identity) }
 
     /// `files` maps input names to paths; an input not named there is read from its default file name in
     /// `dataDirectory`.

@@ -11,7 +11,7 @@ extension Dataset {
                 name: "places",
                 defaultFile: "places.csv",
                 format: .csvWithHeader,
-                columns: [Column("city", .text), Column("county", .text), Column("country", .text)],
+                columns: ["city", "county", "country"].map { Column($0, .text, maxBytes: Column.indexedTextLimit) },
                 uniqueKey: ["city", "county", "country"],
                 copyTable: ("pg_temp", "places_stage"),
                 copyColumns: ["city", "county", "country", "source_line"],

@@ -4,25 +4,36 @@ import Validation
 
 /// Records each reject twice, as it happens: a row COPYed into `ingest.rejects` (on a connection of its own,
 /// so rejects are kept even when the load rolls back) and a JSON line in the rejects file, which appears
-/// under its final name only once complete.
+/// under its final name only once complete. Past `storeLimit` rejects are only counted: a file of bad rows
+/// does not fill the table and the disk for a load that rolls back anyway.
 final class RejectRecorder {
     private let run: Int64
     private let dataset: String
     private let table: CopyInWriter
     private let file: OutputFile
     private var line: [UInt8] = []
+    private let storeLimit: Int
+    private var stored = 0
+    /// Rejects counted but not written, past `storeLimit`.
+    private(set) var notStored = 0
 
     static let copyStatement: SQLQuery =
         "COPY ingest.rejects (run_id, dataset, source_file, line, field, reason, raw) FROM STDIN"
 
-    init(run: Int64, dataset: String, table: CopyInWriter, path: String) throws {
+    init(run: Int64, dataset: String, table: CopyInWriter, file: OutputFile, storeLimit: Int) {
         self.run = run
         self.dataset = dataset
         self.table = table
-        file = try OutputFile(path: path)
+        self.file = file
+        self.storeLimit = storeLimit
     }
 
     func record(_ reject: Reject) throws {
+        guard stored < storeLimit else {
+            notStored += 1
+            return
+        }
+        stored += 1
         try table.withBuffer { buffer in
             CopyText.appendFields(
                 [String(run), dataset, reject.source, String(reject.line), reject.field, reject.reason, reject.raw], to: &buffer)

@@ -31,7 +31,11 @@ public struct CensusScorer {
         self.logger = logger
     }
 
-    public func score(batch: String, registered: RegisteredModel, model: XGBoostModel) throws -> ScoringResult {
+    /// Scores `batch`; `then` runs in the same transaction once the predictions are in place (recording the
+    /// model's performance on them), so both commit together or neither does.
+    public func score(
+        batch: String, registered: RegisteredModel, model: XGBoostModel, then: (ScoringResult) throws -> Void = { _ in }
+    ) throws -> ScoringResult {
         let encoder = try OneHotEncoder(featureNames: model.featureNames, numeric: ["age"], categorical: Array(Self.inputs.dropFirst()))
         try reader.query("SELECT set_config('pgpipe.batch', \(batch), false)")
         let select = try sql.query("census/scoring_inputs.sql")
@@ -61,6 +65,7 @@ public struct CensusScorer {
                 }
             }
             try predictions.swapIn(batch: batch)
+            try then(ScoringResult(rows: rows, unknownCategoryRows: unknown))
         }
         logger.info("scored batch \(batch) with \(registered.name) v\(registered.version): \(rows) rows, \(unknown) with a category the model does not know")
         return ScoringResult(rows: rows, unknownCategoryRows: unknown)

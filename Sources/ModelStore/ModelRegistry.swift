@@ -14,6 +14,25 @@ public struct RegisteredModel: Sendable {
     public let threshold: Double
 }
 
+/// An XGBoost JSON model file, read and parsed, so that a command can check it before it changes anything.
+public struct XGBoostFile {
+    public let path: String
+    let text: String
+    public let model: XGBoostModel
+
+    public init(path: String) throws {
+        guard FileKind.at(path) == .regular, let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(path: path, reason: FileKind.at(path).map { "cannot read the model file (\($0.phrase))" } ?? "no such model file")
+        }
+        model = try XGBoostModel(json: data)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(path: path, reason: "the model file is not UTF-8 JSON")
+        }
+        self.path = path
+        self.text = text
+    }
+}
+
 /// Registers model files in `ml.models` and reads them back for scoring.
 public struct ModelRegistry {
     let connection: Connection
@@ -27,16 +46,15 @@ public struct ModelRegistry {
     /// Registers the XGBoost JSON file at `path` under `name`: the same file again returns its existing row,
     /// a different file becomes the name's next version.
     public func registerXGBoost(name: String, path: String) throws -> (RegisteredModel, XGBoostModel) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, reason: "cannot read the model file")
-        }
-        let model = try XGBoostModel(json: data)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path: path, reason: "the model file is not UTF-8 JSON")
-        }
+        try register(try XGBoostFile(path: path), name: name)
+    }
+
+    /// Registers a model file read (and checked) earlier.
+    public func register(_ file: XGBoostFile, name: String) throws -> (RegisteredModel, XGBoostModel) {
         let registered = try register(
-            name: name, kind: "xgboost", definition: text, featureNames: model.featureNames, sourceFile: path, referenceBatch: nil)
-        return (registered, model)
+            name: name, kind: "xgboost", definition: file.text, featureNames: file.model.featureNames, sourceFile: file.path,
+            referenceBatch: nil)
+        return (registered, file.model)
     }
 
     /// Registers a model given as JSON text: the same text again returns its existing row, other text becomes

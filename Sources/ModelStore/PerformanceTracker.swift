@@ -23,39 +23,44 @@ public struct PerformanceTracker {
 
     @discardableResult
     public func record(batch: String, model: RegisteredModel) throws -> ClassificationMetrics {
-        try connection.withTransaction {
-            try connection.lockForTransaction("pgpipe:scoring:census")
-            // The first batch scored becomes the reference, unless one was chosen.
-            try connection.query(
-                "UPDATE ml.models SET reference_batch = \(batch) WHERE model_id = \(model.id) AND reference_batch IS NULL")
-            let reference = try connection.query("SELECT reference_batch FROM ml.models WHERE model_id = \(model.id)")
-                .rows[0].decode(String.self, 0)
-            let metrics = try metricsOf(batch: batch, model: model)
-            let referenceMetrics = reference == batch ? metrics : try metricsOf(batch: reference, model: model)
-            let stability = try CensusScorer.inputs.map { input in
-                (input, populationStabilityIndex(
-                    actual: try buckets(of: input, batch: batch, model: model),
-                    expected: try buckets(of: input, batch: reference, model: model)))
-            }
-            let maxPSI = stability.map(\.1).max() ?? 0
-            let change = metrics.accuracy - referenceMetrics.accuracy
-            try connection.query("DELETE FROM census.model_performance WHERE model_id = \(model.id) AND batch_date = \(batch)::date")
-            try connection.query(try sql.query(
-                "census/record_performance.sql",
-                [model.id, batch, reference, metrics.rows, model.threshold, metrics.actualPositiveRate,
-                 metrics.predictedPositiveRate, metrics.accuracy, metrics.precision, metrics.recall, metrics.f1,
-                 metrics.rocAUC, metrics.logLoss, metrics.brier, metrics.truePositives, metrics.falsePositives,
-                 metrics.trueNegatives, metrics.falseNegatives, change, maxPSI,
-                 change < -Self.accuracyDropLimit, maxPSI > Self.driftLimit]))
-            for (feature, psi) in stability {
-                try connection.query(
-                    "INSERT INTO census.feature_stability VALUES (\(model.id), \(batch)::date, \(feature), \(psi))")
-            }
-            logger.info("batch \(batch): accuracy \(metrics.accuracy), ROC AUC \(metrics.rocAUC.map { "\($0)" } ?? "undefined"), largest PSI \(maxPSI) against \(reference)")
-            if change < -Self.accuracyDropLimit { logger.warning("batch \(batch): accuracy fell \(-change) against \(reference)") }
-            if maxPSI > Self.driftLimit { logger.warning("batch \(batch): inputs drifted (PSI \(maxPSI) > \(Self.driftLimit))") }
-            return metrics
+        try connection.withTransaction { try recordInTransaction(batch: batch, model: model) }
+    }
+
+    /// `record` inside a transaction the caller holds open (the scorer's, so a batch's predictions and its
+    /// performance row commit together or not at all).
+    @discardableResult
+    public func recordInTransaction(batch: String, model: RegisteredModel) throws -> ClassificationMetrics {
+        try connection.lockForTransaction("pgpipe:scoring:census")
+        // The first batch scored becomes the reference, unless one was chosen.
+        try connection.query(
+            "UPDATE ml.models SET reference_batch = \(batch) WHERE model_id = \(model.id) AND reference_batch IS NULL")
+        let reference = try connection.query("SELECT reference_batch FROM ml.models WHERE model_id = \(model.id)")
+            .rows[0].decode(String.self, 0)
+        let metrics = try metricsOf(batch: batch, model: model)
+        let referenceMetrics = reference == batch ? metrics : try metricsOf(batch: reference, model: model)
+        let stability = try CensusScorer.inputs.map { input in
+            (input, populationStabilityIndex(
+                actual: try buckets(of: input, batch: batch, model: model),
+                expected: try buckets(of: input, batch: reference, model: model)))
         }
+        let maxPSI = stability.map(\.1).max() ?? 0
+        let change = metrics.accuracy - referenceMetrics.accuracy
+        try connection.query("DELETE FROM census.model_performance WHERE model_id = \(model.id) AND batch_date = \(batch)::date")
+        try connection.query(try sql.query(
+            "census/record_performance.sql",
+            [model.id, batch, reference, metrics.rows, model.threshold, metrics.actualPositiveRate,
+             metrics.predictedPositiveRate, metrics.accuracy, metrics.precision, metrics.recall, metrics.f1,
+             metrics.rocAUC, metrics.logLoss, metrics.brier, metrics.truePositives, metrics.falsePositives,
+             metrics.trueNegatives, metrics.falseNegatives, change, maxPSI,
+             change < -Self.accuracyDropLimit, maxPSI > Self.driftLimit]))
+        for (feature, psi) in stability {
+            try connection.query(
+                "INSERT INTO census.feature_stability VALUES (\(model.id), \(batch)::date, \(feature), \(psi))")
+        }
+        logger.info("batch \(batch): accuracy \(metrics.accuracy), ROC AUC \(metrics.rocAUC.map { "\($0)" } ?? "undefined"), largest PSI \(maxPSI) against \(reference)")
+        if change < -Self.accuracyDropLimit { logger.warning("batch \(batch): accuracy fell \(-change) against \(reference)") }
+        if maxPSI > Self.driftLimit { logger.warning("batch \(batch): inputs drifted (PSI \(maxPSI) > \(Self.driftLimit))") }
+        return metrics
     }
 
     private func metricsOf(batch: String, model: RegisteredModel) throws -> ClassificationMetrics {

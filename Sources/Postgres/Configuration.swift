@@ -26,13 +26,15 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
 
     /// A secret file's content without its final line break, as Docker and Kubernetes mount them.
     public static func readSecret(_ path: String) throws -> String {
+        // A secret file that is missing or unreadable is a setting to fix, not an input to retry.
+        guard FileKind.at(path) != nil else { throw ConfigurationError("\(path): no such secret file") }
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)
         else {
-            throw InputError(path: path, reason: "cannot read the secret file")
+            throw ConfigurationError("\(path): cannot read the secret file (\(FileKind.at(path).map(\.phrase) ?? "missing"), not readable, or not UTF-8)")
         }
         let secret = text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
-        guard !secret.isEmpty else { throw InputError(path: path, reason: "the secret file is empty") }
+        guard !secret.isEmpty else { throw ConfigurationError("\(path): the secret file is empty") }
         return secret
     }
 

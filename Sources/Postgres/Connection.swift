@@ -12,8 +12,18 @@ public final class Connection {
 
     /// Connects, or throws a `.connection` error with libpq's reason (never the password).
     public init(_ configuration: PostgresConfiguration) throws {
-        // Keywords after dbname override what its conninfo or URL says; the password stays out of the conninfo.
-        var keywords = ["dbname"], values: [String?] = [configuration.conninfo]
+        // Keywords before dbname are defaults its conninfo or URL may override, those after it override
+        // them; the password stays out of the conninfo. A server that accepts and never answers must not hang
+        // us: a 10 s connect timeout unless PGCONNECT_TIMEOUT or the URL says otherwise, and TCP keepalives
+        // that notice a dead peer within a minute.
+        var keywords: [String] = [], values: [String?] = []
+        if getenv("PGCONNECT_TIMEOUT") == nil {
+            keywords.append("connect_timeout"); values.append(String(Self.defaultConnectTimeout))
+        }
+        for (keyword, value) in [("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3")] {
+            keywords.append(keyword); values.append(value)
+        }
+        keywords.append("dbname"); values.append(configuration.conninfo)
         if let password = configuration.password { keywords.append("password"); values.append(password) }
         let connected = Self.withCStrings(keywords + [nil]) { keywords in
             Self.withCStrings(values + [nil]) { PQconnectdbParams(keywords, $0, 1) }
@@ -22,7 +32,7 @@ public final class Connection {
             throw PostgresError(.connection, message: "libpq could not allocate a connection")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let error = PostgresError(.connection, connection: handle)
+            let error = PostgresError(connectionFailure: handle)
             PQfinish(handle)
             throw error
         }
@@ -37,6 +47,9 @@ public final class Connection {
     }
 
     deinit { PQfinish(handle) }
+
+    /// Seconds a connection attempt may take, unless PGCONNECT_TIMEOUT or the conninfo set `connect_timeout`.
+    public static let defaultConnectTimeout = 10
 
     /// libpq prints every notice by default, NOTICE chatter ("relation already exists, skipping") included;
     /// only warnings are worth a line on standard error.

@@ -5,8 +5,14 @@ import CLibPQ
 /// and the description never contains a password (libpq's messages never do, and we add none).
 public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
-        /// The server could not be reached or refused the connection.
+        /// The server could not be reached, did not answer in time, or the connection was lost.
         case connection
+        /// The server refused who we are: a wrong or missing password, no pg_hba.conf entry, no such role.
+        /// Trying again will not help.
+        case authentication
+        /// The connection settings themselves are wrong (`sslmode=bogus`, an unknown option, a malformed
+        /// URL, a database that does not exist). Trying again will not help.
+        case configuration
         /// The server rejected a statement; `sqlState` says why.
         case server
         /// The value could not be turned into the Swift type asked for.
@@ -52,6 +58,31 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     init(_ kind: Kind, connection: OpaquePointer?) {
         self.init(kind, message: Self.trimmed(PQerrorMessage(connection)))
     }
+
+    /// A failed connection attempt, told apart by libpq's own words (it gives no SQLSTATE for these):
+    /// settings it refuses before connecting, authentication the server refuses, else unreachable.
+    init(connectionFailure connection: OpaquePointer) {
+        let message = Self.trimmed(PQerrorMessage(connection))
+        let kind: Kind
+        if PQconnectionNeedsPassword(connection) != 0
+            || Self.authenticationFailures.contains(where: message.contains)
+            || (message.contains("role \"") && message.contains("does not exist")) {
+            kind = .authentication
+        } else if message.hasPrefix("invalid ") || Self.settingFailures.contains(where: message.contains)
+            || (message.contains("database \"") && message.contains("does not exist")) {
+            kind = .configuration
+        } else {
+            kind = .connection
+        }
+        self.init(kind, message: message)
+    }
+
+    static let authenticationFailures = [
+        "authentication failed", "no password supplied", "no pg_hba.conf entry", "pg_hba.conf rejects connection",
+    ]
+    static let settingFailures = [
+        "for connection option", "invalid connection option", "connection info string", "invalid URI", "invalid sslmode",
+    ]
 
     static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "unknown libpq error" }

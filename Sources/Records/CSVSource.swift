@@ -1,11 +1,24 @@
 /// An RFC 4180 CSV file read as a stream of records: quoted fields may hold commas, quotes ("") and line
 /// breaks; lines end in LF, CRLF or CR; a leading UTF-8 byte-order mark is skipped. Blank lines are not
 /// records. Bytes are passed through untouched: checking UTF-8 is the validator's job, per field.
+///
+/// One stray quote costs its line, not the rest of the file: when a quoted field that runs over a line
+/// break is never closed, is not closed within `quotedLineBreakLimit` bytes, or leaves its record malformed
+/// or with the wrong number of fields, the record is taken to end where that line break is, rejected as
+/// malformed, and reading resumes on the next line.
 public final class CSVSource: RecordSource {
     public private(set) var columns: [String] = []
     public var sourceName: String { input.path }
     public let input: FileInput
     private var line = 1
+    /// The bytes read since the first line break inside a quoted field of the current record, kept so that
+    /// reading can resume right after that line break; nil while the record has no such line break.
+    private var sinceQuotedLineBreak: [UInt8]?
+    /// Where that line break is: the line it ends and how much of the record's raw bytes precede it.
+    private var quotedLineBreak: (line: Int, rawLength: Int, openedOn: Int) = (0, 0, 0)
+
+    /// How far a quoted field may run past its first line break before it is taken for a stray quote.
+    public static let quotedLineBreakLimit = 1 << 20
 
     private static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
     private static let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
@@ -39,6 +52,12 @@ public final class CSVSource: RecordSource {
         try readRecord()
     }
 
+    /// Physical lines read so far (the header's included); once the file is read, all of its lines.
+    public var lines: Int? {
+        guard input.bytesRead > 0 else { return 0 }
+        return input.lastByte == Self.lf || input.lastByte == Self.cr ? line - 1 : line
+    }
+
     /// Reads one record, or nil at the end of the file.
     private func readRecord() throws -> SourceRecord? {
         while try input.peek() == Self.lf || input.peek() == Self.cr {
@@ -46,11 +65,38 @@ public final class CSVSource: RecordSource {
         }
         guard try input.peek() != nil else { return nil }
         var record = SourceRecord(line: line)
+        sinceQuotedLineBreak = nil
         while true {
             let ended = try input.peek() == Self.quote ? try readQuoted(into: &record) : try readUnquoted(into: &record)
             record.endField()
-            if ended { return record }
+            if ended { break }
         }
+        if sinceQuotedLineBreak != nil, record.malformation != nil || (!columns.isEmpty && record.fieldCount != columns.count) {
+            resumeAfterQuotedLineBreak(&record)
+        }
+        sinceQuotedLineBreak = nil
+        return record
+    }
+
+    /// The record ran on from a quoted field's line break and came out wrong: it is cut at that line break and
+    /// the bytes after it are read again as the next lines.
+    private func resumeAfterQuotedLineBreak(_ record: inout SourceRecord) {
+        let mark = quotedLineBreak
+        let problem = record.malformation
+            ?? "it has \(record.fieldCount) fields instead of \(columns.count)"
+        let reason = problem.hasPrefix("a quoted field opened on line") ? problem
+            : "a quoted field opened on line \(mark.openedOn) runs past its line (\(problem))"
+        record.cutRaw(to: mark.rawLength)
+        record.malformation = "\(reason); the record is taken to end with line \(mark.line), and reading resumes on line \(mark.line + 1)"
+        input.unread(sinceQuotedLineBreak ?? [])
+        line = mark.line + 1
+    }
+
+    @inline(__always)
+    private func take() throws -> UInt8? {
+        let byte = try input.next()
+        if let byte, sinceQuotedLineBreak != nil { sinceQuotedLineBreak!.append(byte) }
+        return byte
     }
 
     /// Reads an unquoted field up to a comma (returns false) or the end of the line or file (returns true).
@@ -58,7 +104,7 @@ public final class CSVSource: RecordSource {
         while let byte = try input.peek() {
             switch byte {
             case Self.comma:
-                _ = try input.next()
+                _ = try take()
                 record.appendRaw(byte)
                 return false
             case Self.lf, Self.cr:
@@ -68,7 +114,7 @@ public final class CSVSource: RecordSource {
                 record.malformation = record.malformation ?? "a quote inside an unquoted field (field \(record.fieldCount + 1))"
                 fallthrough
             default:
-                _ = try input.next()
+                _ = try take()
                 record.appendRaw(byte)
                 record.append(byte)
             }
@@ -79,18 +125,26 @@ public final class CSVSource: RecordSource {
     /// Reads a quoted field and what follows its closing quote; returns true when the record ended.
     private func readQuoted(into record: inout SourceRecord) throws -> Bool {
         let openedOn = line
-        record.appendRaw(try input.next()!)
+        record.appendRaw(try take()!)
         while true {
-            guard let byte = try input.next() else {
+            guard let byte = try take() else {
                 record.malformation = "a quoted field opened on line \(openedOn) is never closed"
                 return true
+            }
+            if byte == Self.lf, sinceQuotedLineBreak == nil {
+                quotedLineBreak = (line, record.rawLength, openedOn)
+                sinceQuotedLineBreak = []
             }
             record.appendRaw(byte)
             if byte == Self.quote {
                 guard try input.peek() == Self.quote else { break }
-                record.appendRaw(try input.next()!)
+                record.appendRaw(try take()!)
             } else if byte == Self.lf {
                 line += 1
+                if let kept = sinceQuotedLineBreak, kept.count > Self.quotedLineBreakLimit {
+                    record.malformation = "a quoted field opened on line \(openedOn) is not closed within \(Self.quotedLineBreakLimit >> 20) MiB"
+                    return true
+                }
             }
             record.append(byte)
         }
@@ -98,7 +152,7 @@ public final class CSVSource: RecordSource {
         switch try input.peek() {
         case nil: return true
         case Self.comma?:
-            record.appendRaw(try input.next()!)
+            record.appendRaw(try take()!)
             return false
         case Self.lf?, Self.cr?:
             try consumeLineEnd()
@@ -111,7 +165,7 @@ public final class CSVSource: RecordSource {
 
     /// Consumes LF, CRLF or a lone CR and counts the line.
     private func consumeLineEnd() throws {
-        if try input.next() == Self.cr, try input.peek() == Self.lf { _ = try input.next() }
+        if try take() == Self.cr, try input.peek() == Self.lf { _ = try take() }
         line += 1
     }
 }

@@ -9,8 +9,13 @@ public final class FileInput {
     /// The file's size when opened, for progress.
     public let size: Int
     public private(set) var bytesRead = 0
+    /// The last byte read from the file (whether a text file ends with a line break).
+    public private(set) var lastByte: UInt8?
+    /// The file itself (device and inode), so an output can be refused when it is this file under another name.
+    public let identity: FileIdentity
     private let descriptor: Int32
     private var chunk: [UInt8]
+    private let chunkSize: Int
     private var position = 0
     private var filled = 0
     private var atEnd = false
@@ -18,16 +23,26 @@ public final class FileInput {
 
     public init(path: String, chunkSize: Int = 1 << 16) throws {
         self.path = path
-        descriptor = open(path, O_RDONLY)
+        // Opened without blocking, so a FIFO without a writer cannot hang the open; only a regular file is read.
+        descriptor = open(path, O_RDONLY | O_NONBLOCK)
         guard descriptor >= 0 else {
             throw InputError(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
             close(descriptor)
-            throw InputError(path: path, reason: "not a regular file (a directory?)")
+            throw InputError(path: path, reason: reason)
         }
+        let kind = FileKind(mode: status.st_mode)
+        guard kind == .regular else {
+            close(descriptor)
+            throw InputError(path: path, reason: "is \(kind.phrase), not a regular file")
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
         size = Int(status.st_size)
+        self.chunkSize = chunkSize
         chunk = [UInt8](repeating: 0, count: chunkSize)
     }
 
@@ -58,6 +73,15 @@ public final class FileInput {
         position += prefix.count
     }
 
+    /// Puts `bytes`, read last, back in front of the unread ones, to be read again (not hashed or counted again).
+    public func unread(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        let unreadBytes = bytes + chunk[position..<filled]
+        chunk = unreadBytes + [UInt8](repeating: 0, count: max(0, chunkSize - unreadBytes.count))
+        position = 0
+        filled = unreadBytes.count
+    }
+
     /// Reads (and hashes) the rest of the file without keeping it.
     public func readToEnd() throws {
         while try refill() { position = filled }
@@ -79,6 +103,7 @@ public final class FileInput {
             return false
         }
         hasher.update(data: chunk[0..<count])
+        lastByte = chunk[count - 1]
         bytesRead += count
         position = 0
         filled = count

@@ -5,6 +5,7 @@ import Failures
 /// (an INTEGER key and a TEXT key read alike, `2016010000005`), SQL NULL as a null field. A record's line is
 /// the row's rowid; its raw text is the values joined by `|`. The file is opened read-only.
 public final class SQLiteSource: RecordSource {
+    public var lines: Int? { nil }
     public let columns: [String]
     public let sourceName: String
     private let database: OpaquePointer

@@ -50,6 +50,12 @@ public struct SourceRecord {
 
     mutating func endField() { ends.append(values.count) }
 
+    /// Keeps only the first `length` bytes of the record as its raw text (the record was cut short there).
+    mutating func cutRaw(to length: Int) {
+        rawLength = length
+        if raw.count > length { raw.removeSubrange(length...) }
+    }
+
     mutating func appendNullField() {
         nullFields.append(ends.count)
         endField()
@@ -64,5 +70,7 @@ public protocol RecordSource: AnyObject {
     var columns: [String] { get }
     /// The file or table the records come from, as rejects and the ledger name it.
     var sourceName: String { get }
+    /// Physical lines read (a text file's, header included); nil for a source without lines (a database table).
+    var lines: Int? { get }
     func next() throws -> SourceRecord?
 }

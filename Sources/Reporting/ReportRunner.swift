@@ -20,20 +20,38 @@ public struct ReportRunner {
         public let rows: Int
     }
 
-    /// Runs `reports` in order, calling `written` after each file set is in place.
+    /// The files a run of `reports` writes.
+    func files(of report: Report) -> [String] {
+        ["\(outputDirectory)/\(report.name).json", "\(outputDirectory)/\(report.name).csv"]
+    }
+
+    var pagePath: String { "\(outputDirectory)/\(WeeklyReportPage.name)" }
+
+    /// Runs `reports` in order, calling `written` after each file set is in place. The output folder is
+    /// created if missing, and every file the run will write is checked first (a directory or device at its
+    /// name stops the run before any report is written).
+    ///
+    /// A load replaces data in ways that are not MVCC-safe for a snapshot taken before it commits (TRUNCATE,
+    /// a partition swap): such a snapshot would see the new tables but not their rows. So, before its first
+    /// query takes the snapshot, the transaction waits for loads to finish with a lock on `ingest.read_gate`
+    /// (SHARE mode; loads hold it in ROW EXCLUSIVE mode while they replace data), and every report sees the
+    /// previous load or the new one, whole.
     public func run(_ reports: [Report], written: (Written) -> Void) throws {
+        try OutputFile.makeDirectory(outputDirectory)
+        for path in reports.flatMap(files(of:)) + [pagePath] { try OutputFile.checkTarget(path) }
         try connection.withTransaction(isolation: .repeatableRead, readOnly: true) {
+            try connection.query("LOCK TABLE ingest.read_gate IN SHARE MODE")
             var tables: [String: Table] = [:]
             for report in reports {
                 let table = Self.table(try connection.query(SQLQuery(unescaped: report.sql)))
-                let files = ["\(outputDirectory)/\(report.name).json", "\(outputDirectory)/\(report.name).csv"]
+                let files = files(of: report)
                 try OutputFile.replace(files[0], with: try ReportFormat.json(table, shape: report.shape, report: report.name))
                 try OutputFile.replace(files[1], with: ReportFormat.csv(table))
                 tables[report.name] = table
                 written(Written(report: report.name, files: files, rows: table.rowCount))
             }
             if let summary = tables["weekly_summary"], let shares = tables["weekly_shares"] {
-                let path = "\(outputDirectory)/\(WeeklyReportPage.name)"
+                let path = pagePath
                 try OutputFile.replace(path, with: Array(WeeklyReportPage.render(summary: summary, shares: shares).utf8))
                 written(Written(report: "weekly page", files: [path], rows: summary.rowCount))
             }

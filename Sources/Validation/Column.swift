@@ -6,12 +6,20 @@ public struct Column: Sendable {
     public let missing: String?
     /// Whether a source's NULL (a database source) is accepted as NULL; a `missing` spelling implies it.
     public let nullable: Bool
+    /// The longest value accepted, in bytes: a value that goes into a unique index must fit in a btree row
+    /// (about 2.7 kB), or the load would fail on it instead of rejecting it.
+    public let maxBytes: Int?
 
-    public init(_ name: String, _ type: FieldType, missing: String? = nil, nullable: Bool = false) {
+    /// The bound for text that a unique index holds (`maxBytes`, category labels), with room for the row's
+    /// other key columns.
+    public static let indexedTextLimit = 2000
+
+    public init(_ name: String, _ type: FieldType, missing: String? = nil, nullable: Bool = false, maxBytes: Int? = nil) {
         self.name = name
         self.type = type
         self.missing = missing
         self.nullable = nullable || missing != nil
+        self.maxBytes = maxBytes
     }
 }
 

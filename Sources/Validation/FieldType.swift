@@ -11,13 +11,22 @@ public enum FieldType: Sendable {
     case reference(Reference)
     /// A whole number in this range; spaces around it are ignored.
     case integer(ClosedRange<Int>)
-    /// A decimal number such as `1032.38`; spaces around it are ignored.
-    case decimal
+    /// A decimal number such as `1032.38`, with at most `Number.maximumFractionDigits` digits after the point
+    /// (Postgres numeric's limit); `nonNegative` refuses any value below zero. Spaces around it are ignored.
+    case decimal(nonNegative: Bool)
     /// A category label, sent as spelled in the file (the dataset's SQL trims it for storage and keeps the
-    /// spelling); it must not be blank.
+    /// spelling); it must not be blank, nor longer than `Column.indexedTextLimit` (labels are unique keys),
+    /// nor differ from a label already known only in upper and lower case (see `RowValidator`).
     case category
     /// One of a few spellings (spaces around it ignored), each stored as the value it maps to.
     case choice([String: String])
+}
+
+extension FieldType {
+    public var isCategory: Bool {
+        if case .category = self { return true }
+        return false
+    }
 }
 
 /// A field's verdict: the bytes to send to COPY, or why the row is rejected.
@@ -46,10 +55,17 @@ extension FieldType {
             let text = String(decoding: trimmed, as: UTF8.self)
             guard Number.isInteger(trimmed), let value = Int(text) else { return .invalid("not a whole number") }
             return range.contains(value) ? .text(String(value)) : .invalid("\(value) is outside \(range.lowerBound)...\(range.upperBound)")
-        case .decimal:
-            return Number.isDecimal(trimmed) ? .text(String(decoding: trimmed, as: UTF8.self)) : .invalid("not a decimal number")
+        case .decimal(let nonNegative):
+            guard Number.isDecimal(trimmed) else { return .invalid("not a decimal number") }
+            let text = String(decoding: trimmed, as: UTF8.self)
+            if nonNegative, trimmed.first == UInt8(ascii: "-"), trimmed.contains(where: Number.isNonZeroDigit) {
+                return .invalid("\(text) is below 0")
+            }
+            return .text(text)
         case .category:
-            return trimmed.isEmpty ? .invalid("required category is blank") : .verbatim
+            if trimmed.isEmpty { return .invalid("required category is blank") }
+            return trimmed.count > Column.indexedTextLimit
+                ? .invalid("category is \(trimmed.count) bytes long, more than \(Column.indexedTextLimit)") : .verbatim
         case .choice(let values):
             let key = String(decoding: trimmed, as: UTF8.self)
             guard let value = values[key] else {
@@ -78,8 +94,14 @@ enum Number {
     static func isDecimal(_ bytes: ArraySlice<UInt8>) -> Bool {
         let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, isInteger(whole) || (whole.isEmpty && parts.count == 2) else { return false }
-        return parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(isDigit))
+        return parts.count == 1
+            || (!parts[1].isEmpty && parts[1].count <= maximumFractionDigits && parts[1].allSatisfy(isDigit))
     }
+
+    /// Digits after the decimal point Postgres's numeric input accepts.
+    static let maximumFractionDigits = 16383
+
+    static func isNonZeroDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(byte) }
 
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 }

@@ -16,6 +16,10 @@ public struct RowValidator {
     public let positions: [Int]
     private let sourceWidth: Int
     private let keyPositions: [Int]
+    private let keyIndexes: [Int]
+    /// Category labels seen (trimmed, exact bytes) and, folded to lower case, the spelling first seen; by column.
+    private var categoryLabels: [Int: Set<ArraySlice<UInt8>>] = [:]
+    private var categoryFolded: [Int: [String: String]] = [:]
     private var firstLineOfKey: [[UInt8]: Int] = [:]
 
     /// Matches the source's columns to the declared ones by name; a missing, unknown or repeated column
@@ -42,10 +46,31 @@ public struct RowValidator {
         self.columns = columns
         self.uniqueKey = uniqueKey
         sourceWidth = source.columns.count
-        keyPositions = try uniqueKey.map { key in
+        keyIndexes = try uniqueKey.map { key in
             guard let index = declared.firstIndex(of: key) else { throw fail("the unique key names \"\(key)\", which is not a column") }
-            return positions[index]
+            return index
         }
+        keyPositions = keyIndexes.map { positions[$0] }
+    }
+
+    /// Labels of a category column already known (in the database, say) before the file is read.
+    public mutating func knowCategoryLabels(_ labels: [String], column: String) {
+        guard let index = columns.firstIndex(where: { $0.name == column }) else { return }
+        for label in labels { _ = checkCategoryCase(Array(label.utf8)[...], column: index) }
+    }
+
+    /// A category label that differs from one already seen only in upper and lower case (`female` beside
+    /// `Female`) would become a category of its own and split every share it is counted in: it is refused.
+    private mutating func checkCategoryCase(_ label: ArraySlice<UInt8>, column: Int) -> String? {
+        if categoryLabels[column]?.contains(label) == true { return nil }
+        let text = String(decoding: label, as: UTF8.self)
+        let folded = text.lowercased()
+        if let known = categoryFolded[column]?[folded], known != text {
+            return "category \"\(text)\" differs from the known \"\(known)\" only in upper and lower case"
+        }
+        categoryLabels[column, default: []].insert(ArraySlice(Array(label)))
+        categoryFolded[column, default: [:]][folded] = text
+        return nil
     }
 
     public mutating func check(_ record: SourceRecord, context: ValidationContext) -> Verdict {
@@ -57,7 +82,7 @@ public struct RowValidator {
         }
         var values: [FieldValue] = []
         values.reserveCapacity(positions.count)
-        for (column, position) in zip(columns, positions) {
+        for (index, (column, position)) in zip(columns, positions).enumerated() {
             let field = record.field(position)
             if record.isNull(position) {
                 guard column.nullable else { return .rejected(field: column.name, reason: "required value is NULL") }
@@ -68,14 +93,21 @@ public struct RowValidator {
                 values.append(.null)
                 continue
             }
+            if let limit = column.maxBytes, field.count > limit {
+                return .rejected(field: column.name, reason: "value is \(field.count) bytes long, more than \(limit)")
+            }
             let value = column.type.validate(field, context: context)
             if case .invalid(let reason) = value { return .rejected(field: column.name, reason: reason) }
+            if case .category = column.type, let reason = checkCategoryCase(field.trimmingSpaces(), column: index) {
+                return .rejected(field: column.name, reason: reason)
+            }
             values.append(value)
         }
         if !keyPositions.isEmpty {
             var key: [UInt8] = []
-            for position in keyPositions {
-                key.append(contentsOf: record.field(position))
+            for (index, position) in zip(keyIndexes, keyPositions) {
+                // The value as stored (` 01` and `1` are one integer key), else the field's bytes.
+                if case .text(let text) = values[index] { key.append(contentsOf: text.utf8) } else { key.append(contentsOf: record.field(position)) }
                 key.append(0)  // NUL cannot occur in a valid field, so it separates unambiguously
             }
             if let first = firstLineOfKey[key] {

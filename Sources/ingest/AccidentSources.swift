@@ -37,7 +37,7 @@ struct AccidentSources: ParsableCommand {
             let (result, connection) = try options.load(
                 opened, batch: nil, settings: ["prefer": prefer.rawValue],
                 defaultRejects: "\(dataDir)/accidents_rejects.jsonl", database: database, logger: logger)
-            if result.status != .rolledBack {
+            if result.status.committed {
                 let kinds = try connection.query(
                     "SELECT kind, count(*) FROM accident.reconciliation GROUP BY kind ORDER BY kind").rows
                 let summary = try kinds.map { "\(try $0.decode(String.self, 0)) \(try $0.decode(Int.self, 1))" }

@@ -19,6 +19,13 @@ struct CensusBatch: ParsableCommand {
     @Option(help: "The batch's date, YYYY-MM-DD. Default: today (UTC).", transform: CalendarDate.argument)
     var batchDate: CalendarDate?
 
+    @Flag(help: "Accept a batch date outside the usual window (1970-01-01 to a year from today).")
+    var anyBatchDate = false
+
+    func validate() throws {
+        if let batchDate { try BatchDateWindow.check(batchDate, option: "--batch-date", allowAny: anyBatchDate) }
+    }
+
     @Option(help: "The folder the rejects file goes to, as census_<batch-date>_rejects.jsonl.")
     var dataDir = "data"
 
@@ -35,10 +42,12 @@ struct CensusBatch: ParsableCommand {
         try exitingWithStatus("ingest") {
             let batch = (batchDate ?? CalendarDate.today()).description
             let opened = try OpenedDataset(.census, dataDirectory: dataDir, files: ["census": file])
+            // The model is read before the load, so a missing or broken model changes nothing.
+            let modelFile = noScore ? nil : try XGBoostFile(path: model.model)
             let (result, connection) = try options.load(
                 opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
-            guard result.status != .rolledBack, !noScore else { return result.exitStatus }
-            let (registered, xgboost) = try ModelRegistry(connection: connection, sql: database.sqlFolder).registerXGBoost(name: model.modelName, path: model.model)
+            guard result.status.committed, let modelFile else { return result.exitStatus }
+            let (registered, xgboost) = try ModelRegistry(connection: connection, sql: database.sqlFolder).register(modelFile, name: model.modelName)
             try scoreBatch(batch, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
             return result.exitStatus
         }
@@ -50,14 +59,15 @@ struct CensusBatch: ParsableCommand {
 func scoreBatch(
     _ batch: String, registered: RegisteredModel, model: XGBoostModel, connection: Connection, database: DatabaseOptions, logger: Logger
 ) throws -> ScoringResult {
-    let result = try CensusScorer(reader: try database.connect(), writer: connection, sql: database.sqlFolder, logger: logger)
-        .score(batch: batch, registered: registered, model: model)
-    guard result.rows > 0 else {
-        logger.warning("batch \(batch) has no records: nothing to measure the model on")
-        return result
-    }
-    try PerformanceTracker(connection: connection, sql: database.sqlFolder, logger: logger).record(batch: batch, model: registered)
-    return result
+    let tracker = PerformanceTracker(connection: connection, sql: database.sqlFolder, logger: logger)
+    return try CensusScorer(reader: try database.connect(), writer: connection, sql: database.sqlFolder, logger: logger)
+        .score(batch: batch, registered: registered, model: model) { result in
+            guard result.rows > 0 else {
+                logger.warning("batch \(batch) has no records: nothing to measure the model on")
+                return
+            }
+            try tracker.recordInTransaction(batch: batch, model: registered)
+        }
 }
 
 /// Which model scores census batches.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandSupport
+import Failures
 import ModelStore
 import Postgres
 import Validation
@@ -28,6 +29,10 @@ struct Score: ParsableCommand {
         try exitingWithStatus("ingest") {
             let connection = try database.connect()
             try database.migrate(connection, logger: logger)
+            let loaded = try connection.query("SELECT EXISTS (SELECT FROM census.persons WHERE batch_date = \(batchDate.description)::date)")
+            guard try loaded.rows[0].decode(Bool.self, 0) else {
+                throw InputError(path: "census batch \(batchDate)", reason: "no such batch: no census records were loaded with that date")
+            }
             let registry = ModelRegistry(connection: connection, sql: database.sqlFolder)
             // A version asks for a registered model; otherwise the model file is registered (again only if changed).
             let (registered, xgboost) = try modelVersion.map { try registry.loadXGBoost(name: model.modelName, version: $0) }

@@ -54,7 +54,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         people(String(repeating: "a,", count: 9_999) + "a\n", 65, "expected 4 fields, found 10000", rows: 2, rejected: 1, name: "10,000-column line"),
         BadInput(name: "binary file, not CSV", people: (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }, status: 65, message: "header"),
         BadInput(name: "missing file", people: nil, arguments: ["--file", "people=/no/such/people.csv"], status: 66, message: "/no/such/people.csv: no such file"),
-        BadInput(name: "directory instead of a file", people: nil, arguments: ["--file", "people=/tmp"], status: 66, message: "/tmp: not a regular file"),
+        BadInput(name: "directory instead of a file", people: nil, arguments: ["--file", "people=/tmp"], status: 66, message: "/tmp: is a directory, not a regular file"),
+        BadInput(name: "device instead of a file", people: nil, arguments: ["--file", "people=/dev/zero"], status: 66, message: "/dev/zero: is a character device, not a regular file"),
         BadInput(name: "injection-shaped values are data", people: Array((header + "Robert'); DROP TABLE people.people; --,\"x\"\"; SELECT 1\",1900-01-01,Kelso\n").utf8), status: 0, message: "", counts: (115, 115, 0)),
     ]
 }
@@ -86,6 +87,33 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         if counts.rejected > 0 { #expect(rejects.contains { $0.contains(input.message) }, "\(rejects)") }
         let ledger = try connection.query("SELECT rows_read, rows_loaded, rows_rejected FROM ingest.runs").rows[0]
         #expect(try [ledger.decode(Int.self, 0), ledger.decode(Int.self, 1), ledger.decode(Int.self, 2)] == [counts.read, counts.loaded, counts.rejected])
+    }
+
+    @Test func test_a_fifo_input_is_refused_without_waiting_for_a_writer() throws {
+        let database = try ScratchDatabase()
+        let folder = try TemporaryFolder()
+        #expect(mkfifo("\(folder.path)/people.csv", 0o600) == 0)
+        let run = try runTool("ingest", ["load", "people", "--file", "people=\(folder.path)/people.csv", "--quiet"], environment: database.environment)
+        #expect(run.status == 66)
+        #expect(run.stderr == "ingest: error: \(folder.path)/people.csv: is a FIFO (named pipe), not a regular file\n")
+    }
+
+    @Test func test_error_lines_escape_control_characters_and_nul() throws {
+        let database = try ScratchDatabase()
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Repository.path("data/places.csv"), toPath: "\(folder.path)/places.csv")
+        // A header naming a column with a terminal escape and a line break in it, and one with a NUL.
+        for (header, shown) in [
+            ("\"\u{1B}[31mgiven\nname\",family_name,date_of_birth,place_of_birth\n", "\\u{1B}[31mgiven\\nname"),
+            ("given_name\u{0},family_name,date_of_birth,place_of_birth\n", "given_name\\0"),
+        ] {
+            try folder.write("people.csv", header)
+            let run = try runTool("ingest", ["load", "people", "--data-dir", folder.path, "--quiet"], environment: database.environment)
+            #expect(run.status == 65)
+            #expect(run.stderr.split(separator: "\n").count == 1, "one line: \(run.stderr)")
+            #expect(!run.stderr.contains("\u{1B}") && !run.stderr.contains("\u{0}"))
+            #expect(run.stderr.contains("unknown column \"\(shown)\""), "\(run.stderr)")
+        }
     }
 
     @Test func test_sqlite_file_without_the_table_is_an_input_error() throws {

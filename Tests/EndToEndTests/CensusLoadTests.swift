@@ -123,7 +123,10 @@ import Testing
 
     @Test func test_an_empty_batch_loads_nothing_and_replaces_the_batch() throws {
         #expect(try loadBatch("2026-11-20").status == 0)
-        let run = try loadBatch("2026-11-20", file: try folder.write("empty.csv", ""))
+        let empty = try folder.write("empty.csv", "")
+        #expect(try loadBatch("2026-11-20", file: empty).status == 65, "refused: far smaller than the batch's last load")
+        #expect(try scalar("SELECT count(*)::text FROM census.persons") == "10000")
+        let run = try loadBatch("2026-11-20", file: empty, ["--allow-shrink"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "read 0, loaded 0, rejected 0\n")
         #expect(run.stderr.contains("batch 2026-11-20 has no records"))

@@ -128,7 +128,7 @@ import Testing
         (10, "family_name", "required text is empty"),
         (11, nil, "a quote inside an unquoted field (field 1)"),
         (12, "date_of_birth", "no such calendar date"),
-        (13, nil, "a quoted field opened on line 13 is never closed"),
+        (13, nil, "a quoted field opened on line 13 is never closed; the record is taken to end with line 13, and reading resumes on line 14"),
     ]
 
     static func todayUTC() -> String {

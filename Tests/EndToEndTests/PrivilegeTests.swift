@@ -129,8 +129,8 @@ import Testing
         #expect(!stored.contains(secret))
 
         let missing = try runTool("ingest", ["migrate", "--summary-password-file", "\(folder.path)/absent"], environment: database.environment)
-        #expect(missing.status == 66, "an unreadable input file: \(missing.stderr)")
-        #expect(missing.stderr == "ingest: error: \(folder.path)/absent: cannot read the secret file\n")
+        #expect(missing.status == 78, "a setting to fix: \(missing.stderr)")
+        #expect(missing.stderr == "ingest: error: \(folder.path)/absent: no such secret file\n")
     }
 
     @Test func test_password_file_is_read_for_the_connection_and_never_printed() throws {
@@ -139,9 +139,9 @@ import Testing
             url: "postgresql://u@h/d", environment: ["DATABASE_PASSWORD_FILE": file])
         #expect(configuration.password == "s3cret-from-file")
         #expect(!configuration.description.contains("s3cret"))
-        let error = try #require(throws: InputError.self) {
+        let error = try #require(throws: ConfigurationError.self) {
             try PostgresConfiguration.resolve(environment: ["DATABASE_PASSWORD_FILE": "\(folder.path)/absent"])
         }
-        #expect(error.failure == .input)
+        #expect(error.failure == .configuration)
     }
 }

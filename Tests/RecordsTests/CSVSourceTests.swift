@@ -78,11 +78,47 @@ func readCSV(_ text: String) throws -> (columns: [String], records: [(line: Int,
         #expect(csv.records.map(\.line) == [3, 6])
     }
 
-    @Test func test_unclosed_quote_at_end_of_file_is_malformed() throws {
+    @Test func test_unclosed_quote_costs_its_line_and_reading_resumes_on_the_next() throws {
         let csv = try readCSV("a,b\n1,2\n\"never,closed\n3,4\n")
+        #expect(csv.records.map(\.line) == [2, 3, 4])
+        #expect(csv.records[1].malformation == "a quoted field opened on line 3 is never closed; the record is taken to end with line 3, and reading resumes on line 4")
+        #expect(csv.records[2].fields == ["3", "4"])
+        #expect(csv.records[2].malformation == nil)
+    }
+
+    @Test func test_unclosed_quote_on_the_last_line_is_malformed() throws {
+        let csv = try readCSV("a,b\n1,2\n\"never,closed")
         #expect(csv.records.count == 2)
-        #expect(csv.records[1].line == 3)
         #expect(csv.records[1].malformation == "a quoted field opened on line 3 is never closed")
+    }
+
+    @Test func test_a_quote_that_closes_lines_later_with_the_wrong_shape_costs_one_line() throws {
+        let csv = try readCSV("a,b\n\"stray,1\nx,y\n\"q\",2\n")
+        #expect(csv.records.map(\.line) == [2, 3, 4])
+        #expect(csv.records[0].malformation?.hasPrefix("a quoted field opened on line 2 runs past its line (text after the closing quote of field 1)") == true)
+        #expect(csv.records[1].fields == ["x", "y"])
+        #expect(csv.records[2].fields == ["q", "2"])
+    }
+
+    @Test func test_multi_line_quoted_fields_of_the_right_shape_are_kept() throws {
+        let csv = try readCSV("a,b\n\"two\nlines\",1\n3,4\n")
+        #expect(csv.records.map(\.fields) == [["two\nlines", "1"], ["3", "4"]])
+        #expect(csv.records.allSatisfy { $0.malformation == nil })
+    }
+
+    @Test func test_a_quoted_field_past_the_limit_is_cut_at_its_first_line_break() throws {
+        let folder = try TemporaryFolder()
+        let rows = String(repeating: "x,y\n", count: CSVSource.quotedLineBreakLimit / 4 + 10)
+        // The closing quote comes after the limit: the field is taken for a stray quote all the same.
+        let source = try CSVSource(input: try FileInput(path: try folder.write("in.csv", "a,b\n\"long,\(rows)\"\n")))
+        let first = try #require(try source.next())
+        #expect(first.malformation?.hasPrefix("a quoted field opened on line 2 is not closed within 1 MiB") == true)
+        var count = 0
+        while let record = try source.next(), record.malformation == nil { count += 1 }
+        // Line 2 holds the quote and the first row; the other rows follow on lines 3...; a lone quote ends the file.
+        #expect(count == CSVSource.quotedLineBreakLimit / 4 + 9)
+        #expect(try source.next() == nil)
+        #expect(source.lines == CSVSource.quotedLineBreakLimit / 4 + 12)
     }
 
     @Test func test_quote_inside_unquoted_field_is_malformed_and_reading_goes_on() throws {
@@ -105,9 +141,10 @@ func readCSV(_ text: String) throws -> (columns: [String], records: [(line: Int,
         #expect(String(decoding: record.raw, as: UTF8.self) == "\"x,\"\"y\",z")
     }
 
-    @Test func test_runaway_record_keeps_only_the_start_of_its_raw_text() throws {
+    @Test func test_runaway_record_on_one_line_keeps_only_the_start_of_its_raw_text() throws {
         let folder = try TemporaryFolder()
-        let tail = String(repeating: "x,y\n", count: 50_000)
+        // One line of 2 MiB: a quoted field without a line break is bounded only by the record's size limit.
+        let tail = String(repeating: "x,y ", count: 1 << 19)
         let source = try CSVSource(input: try FileInput(path: try folder.write("in.csv", "a,b\n\"unclosed,\(tail)")))
         let record = try #require(try source.next())
         #expect(record.malformation == "a quoted field opened on line 2 is never closed")
