@@ -10,6 +10,7 @@ public enum ExitStatus {
     public static let unavailable: Int32 = 69  // EX_UNAVAILABLE: the database cannot be reached
     public static let software: Int32 = 70     // EX_SOFTWARE: a bug or an unexpected server error
     public static let cannotCreate: Int32 = 73 // EX_CANTCREAT: an output file cannot be written
+    public static let temporaryFailure: Int32 = 75 // EX_TEMPFAIL: loads held the data past the wait; try again
     public static let noPermission: Int32 = 77 // EX_NOPERM: the role may not do what was asked
     public static let config: Int32 = 78       // EX_CONFIG: migrations or the SQL folder do not match the database
 
@@ -48,6 +49,7 @@ public enum ExitStatus {
         case .input: noInput
         case .output: cannotCreate
         case .configuration: config
+        case .temporary: temporaryFailure
         }
     }
 }

@@ -11,6 +11,8 @@ public enum Failure: Sendable, Equatable {
     case output
     /// The database, or a folder the tool needs, does not match what it expects (a missing migration).
     case configuration
+    /// Something else is in the way for now (a load holding the data past the wait): try again later.
+    case temporary
 }
 
 /// An error that says what failed.

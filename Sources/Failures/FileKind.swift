@@ -38,7 +38,7 @@ public enum FileKind: Equatable, Sendable {
         case .blockDevice: "a block device"
         case .socket: "a socket"
         case .symbolicLink: "a symbolic link"
-        case .other: "not a regular file"
+        case .other: "a file of an unknown kind"
         }
     }
 }

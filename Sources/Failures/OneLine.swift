@@ -1,12 +1,14 @@
 extension String {
     /// The text safe to print as one line on a terminal: line breaks, NUL, escape and every other control
-    /// character written as `\n`, `\0`, `\u{1B}` and so on, so that a file's header or a path cannot break
-    /// the line, hide a byte, or send live terminal codes.
+    /// character written as `\n`, `\0`, `\u{1B}` and so on (and a backslash as `\\`, so the escapes are
+    /// unambiguous), so that a file's header or a path cannot break the line, hide a byte, or send live
+    /// terminal codes.
     public var escapingControlCharacters: String {
         var escaped = ""
         escaped.reserveCapacity(utf8.count)
         for scalar in unicodeScalars {
             switch scalar {
+            case "\\": escaped += "\\\\"
             case "\n": escaped += "\\n"
             case "\r": escaped += "\\r"
             case "\t": escaped += "\\t"

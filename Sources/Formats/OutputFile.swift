@@ -1,7 +1,7 @@
 import Failures
 import Foundation
 
-/// A file written beside its final name (`NAME.partial`) and renamed into place when complete, so a reader
+/// A file written beside its final name (`NAME.<pid>.partial`) and renamed into place when complete, so a reader
 /// never sees half of it. Only a regular file is ever replaced: a directory, device, FIFO, socket or symbolic
 /// link at the name, or one of the run's own input files, is refused before anything is written, and left
 /// as it is.
@@ -15,9 +15,13 @@ public final class OutputFile {
     public init(path: String, protecting inputs: [FileIdentity] = []) throws {
         try Self.checkTarget(path, protecting: inputs)
         self.path = path
-        partialPath = path + ".partial"
+        // One partial file per process, created new: two runs writing one folder never write into each other's
+        // file, and a link someone left at the name is never written through. One left by a killed process
+        // with the same pid is removed first (only a regular file: checkTarget refuses anything else).
+        partialPath = "\(path).\(getpid()).partial"
         try Self.checkTarget(partialPath, protecting: inputs)
-        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        unlink(partialPath)
+        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputError(path: partialPath, reason: "cannot create the file: \(Self.reason())") }
     }
 

@@ -18,15 +18,16 @@ public struct LoadResult: Sendable {
 public struct LoadPolicy: Sendable {
     /// More rejected rows than this roll the load back.
     public var maxRejects: Int
-    /// A load keeping fewer rows than this share of the previous load's is refused; nil allows any shrink.
-    public var minimumShareOfPrevious: Double?
+    /// A load keeping fewer rows of an input than this percentage of the previous load's is refused; nil
+    /// allows any shrink.
+    public var minimumPercentOfPrevious: Int?
 
     /// Rejects stored past --max-rejects, as a sample of what went wrong; the rest are only counted.
     public static let rejectsKeptPastLimit = 100
 
-    public init(maxRejects: Int, minimumShareOfPrevious: Double? = 0.5) {
+    public init(maxRejects: Int, minimumPercentOfPrevious: Int? = 50) {
         self.maxRejects = maxRejects
-        self.minimumShareOfPrevious = minimumShareOfPrevious
+        self.minimumPercentOfPrevious = minimumPercentOfPrevious
     }
 }
 
@@ -103,7 +104,8 @@ public struct DatasetLoader {
                 }
                 let rejected = perInput.reduce(0) { $0 + $1.rejected }
                 if rejected > maxRejects { throw TooManyRejects() }
-                if let refusal = try shrinkRefusal(dataset: dataset.name, batch: batch, run: run, policy: policy, loaded: perInput.reduce(0) { $0 + $1.loaded }) {
+                let loaded = zip(inputs, perInput).map { (input: $0.input.name, rows: $1.loaded) }
+                if let refusal = try shrinkRefusal(dataset: dataset.name, batch: batch, run: run, policy: policy, loaded: loaded) {
                     throw RefusedShrink(message: refusal)
                 }
                 try swapIn(dataset.replacement, batch: batch ?? "")
@@ -156,16 +158,21 @@ public struct DatasetLoader {
         let message: String
     }
 
-    /// Why a load that keeps fewer rows than the policy allows, next to the previous load of the same
-    /// dataset (and batch), is refused; nil when it may go ahead.
-    private func shrinkRefusal(dataset: String, batch: String?, run: Int64, policy: LoadPolicy, loaded: Int) throws -> String? {
-        guard let share = policy.minimumShareOfPrevious,
-            let previous = try connection.query(try sql.query("ingest/previous_load.sql", [dataset, batch, run])).rows.first,
-            let previousRun = try previous.decode(Int64?.self, 0), let previousRows = try previous.decode(Int?.self, 1),
-            Double(loaded) < share * Double(previousRows)
-        else { return nil }
-        let percent = previousRows == 0 ? 0 : Int((Double(loaded) / Double(previousRows) * 100).rounded(.down))
-        return "the load would keep \(loaded) rows where run \(previousRun) loaded \(previousRows) (\(percent) %, under the shrink limit of \(Int(share * 100)) %): refused, the previous load is kept; give --allow-shrink if the smaller delivery is right"
+    /// Why a load is refused that keeps fewer rows of an input than the policy allows, next to the last
+    /// committed load of the same dataset (and batch); nil when it may go ahead. Each input is compared with
+    /// its own previous count, so a large lookup file cannot hide a truncated main file.
+    private func shrinkRefusal(dataset: String, batch: String?, run: Int64, policy: LoadPolicy, loaded: [(input: String, rows: Int)]) throws -> String? {
+        guard let percent = policy.minimumPercentOfPrevious else { return nil }
+        var previous: [String: Int] = [:], previousRun: Int64 = 0
+        for row in try connection.query(try sql.query("ingest/previous_load.sql", [dataset, batch, run])).rows {
+            previousRun = try row.decode(Int64.self, 0)
+            previous[try row.decode(String.self, 1)] = try row.decode(Int.self, 2)
+        }
+        for (input, rows) in loaded {
+            guard let before = previous[input], before > 0, rows * 100 < before * percent else { continue }
+            return "\(input): the load would keep \(rows) rows where run \(previousRun) loaded \(before) (\(rows * 100 / before) %, under the shrink limit of \(percent) %): refused, the previous load is kept; give --allow-shrink if the smaller delivery is right"
+        }
+        return nil
     }
 
     /// The server and the loader disagree about what was loaded: a bug, never a data problem.
@@ -183,7 +190,7 @@ public struct DatasetLoader {
         }
         if let schema = input.categoryLookups {
             for case let column in input.columns where column.type.isCategory {
-                let labels = try connection.query("SELECT label FROM \(identifier: schema, column.name)").rows.map { try $0.decode(String.self, 0) }
+                let labels = try connection.query("SELECT label FROM \(identifier: schema, column.name) ORDER BY id").rows.map { try $0.decode(String.self, 0) }
                 open.validator.knowCategoryLabels(labels, column: column.name)
             }
         }

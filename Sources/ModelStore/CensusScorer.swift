@@ -31,12 +31,18 @@ public struct CensusScorer {
         self.logger = logger
     }
 
+    /// How the model's features are read from the census inputs; throws when the model's features are not
+    /// the census inputs' (so a command can check a model before it loads anything).
+    public static func encoder(for model: XGBoostModel) throws -> OneHotEncoder {
+        try OneHotEncoder(featureNames: model.featureNames, numeric: ["age"], categorical: Array(inputs.dropFirst()))
+    }
+
     /// Scores `batch`; `then` runs in the same transaction once the predictions are in place (recording the
     /// model's performance on them), so both commit together or neither does.
     public func score(
         batch: String, registered: RegisteredModel, model: XGBoostModel, then: (ScoringResult) throws -> Void = { _ in }
     ) throws -> ScoringResult {
-        let encoder = try OneHotEncoder(featureNames: model.featureNames, numeric: ["age"], categorical: Array(Self.inputs.dropFirst()))
+        let encoder = try Self.encoder(for: model)
         try reader.query("SELECT set_config('pgpipe.batch', \(batch), false)")
         let select = try sql.query("census/scoring_inputs.sql")
         var rows = 0, unknown = 0

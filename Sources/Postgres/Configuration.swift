@@ -27,11 +27,13 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     /// A secret file's content without its final line break, as Docker and Kubernetes mount them.
     public static func readSecret(_ path: String) throws -> String {
         // A secret file that is missing or unreadable is a setting to fix, not an input to retry.
-        guard FileKind.at(path) != nil else { throw ConfigurationError("\(path): no such secret file") }
+        guard let kind = FileKind.at(path) else { throw ConfigurationError("\(path): no such secret file") }
+        // Read only a regular file: a FIFO without a writer would hang the read.
+        guard kind == .regular else { throw ConfigurationError("\(path): the secret file is \(kind.phrase), not a regular file") }
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)
         else {
-            throw ConfigurationError("\(path): cannot read the secret file (\(FileKind.at(path).map(\.phrase) ?? "missing"), not readable, or not UTF-8)")
+            throw ConfigurationError("\(path): cannot read the secret file (not readable, or not UTF-8)")
         }
         let secret = text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
         guard !secret.isEmpty else { throw ConfigurationError("\(path): the secret file is empty") }

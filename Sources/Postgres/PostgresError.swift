@@ -77,11 +77,17 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         self.init(kind, message: message)
     }
 
+    /// libpq's and the server's English words for a refusal of who we are (SQLSTATE 28xxx, and 42501 for a
+    /// database without CONNECT). A server answering in another language falls back to "unreachable".
     static let authenticationFailures = [
         "authentication failed", "no password supplied", "no pg_hba.conf entry", "pg_hba.conf rejects connection",
+        "is not permitted to log in", "permission denied for database",
     ]
+    /// Settings libpq refuses before or while connecting, that no retry will fix.
     static let settingFailures = [
         "for connection option", "invalid connection option", "connection info string", "invalid URI", "invalid sslmode",
+        "server does not support SSL, but SSL was required", "root certificate file", "could not read certificate",
+        "could not load private key",
     ]
 
     static func trimmed(_ message: UnsafePointer<CChar>?) -> String {

@@ -16,6 +16,8 @@ public final class CSVSource: RecordSource {
     private var sinceQuotedLineBreak: [UInt8]?
     /// Where that line break is: the line it ends and how much of the record's raw bytes precede it.
     private var quotedLineBreak: (line: Int, rawLength: Int, openedOn: Int) = (0, 0, 0)
+    /// Set when more than `quotedLineBreakLimit` bytes were read since that line break: the record ends there.
+    private var pastLimit = false
 
     /// How far a quoted field may run past its first line break before it is taken for a stray quote.
     public static let quotedLineBreakLimit = 1 << 20
@@ -66,6 +68,7 @@ public final class CSVSource: RecordSource {
         guard try input.peek() != nil else { return nil }
         var record = SourceRecord(line: line)
         sinceQuotedLineBreak = nil
+        pastLimit = false
         while true {
             let ended = try input.peek() == Self.quote ? try readQuoted(into: &record) : try readUnquoted(into: &record)
             record.endField()
@@ -95,7 +98,10 @@ public final class CSVSource: RecordSource {
     @inline(__always)
     private func take() throws -> UInt8? {
         let byte = try input.next()
-        if let byte, sinceQuotedLineBreak != nil { sinceQuotedLineBreak!.append(byte) }
+        if let byte, sinceQuotedLineBreak != nil {
+            sinceQuotedLineBreak!.append(byte)
+            if sinceQuotedLineBreak!.count > Self.quotedLineBreakLimit { pastLimit = true }
+        }
         return byte
     }
 
@@ -117,6 +123,10 @@ public final class CSVSource: RecordSource {
                 _ = try take()
                 record.appendRaw(byte)
                 record.append(byte)
+                if pastLimit {
+                    record.malformation = "a quoted field opened on line \(quotedLineBreak.openedOn) runs on for more than \(Self.quotedLineBreakLimit >> 20) MiB"
+                    return true
+                }
             }
         }
         return true
@@ -131,7 +141,9 @@ public final class CSVSource: RecordSource {
                 record.malformation = "a quoted field opened on line \(openedOn) is never closed"
                 return true
             }
-            if byte == Self.lf, sinceQuotedLineBreak == nil {
+            // A line break inside the field: LF, or a CR not followed by LF (CRLF counts once, at its LF).
+            let lineBreak = try byte == Self.lf || (byte == Self.cr && input.peek() != Self.lf)
+            if lineBreak, sinceQuotedLineBreak == nil {
                 quotedLineBreak = (line, record.rawLength, openedOn)
                 sinceQuotedLineBreak = []
             }
@@ -139,14 +151,14 @@ public final class CSVSource: RecordSource {
             if byte == Self.quote {
                 guard try input.peek() == Self.quote else { break }
                 record.appendRaw(try take()!)
-            } else if byte == Self.lf {
+            } else if lineBreak {
                 line += 1
-                if let kept = sinceQuotedLineBreak, kept.count > Self.quotedLineBreakLimit {
-                    record.malformation = "a quoted field opened on line \(openedOn) is not closed within \(Self.quotedLineBreakLimit >> 20) MiB"
-                    return true
-                }
             }
             record.append(byte)
+            if pastLimit {
+                record.malformation = "a quoted field opened on line \(openedOn) is not closed within \(Self.quotedLineBreakLimit >> 20) MiB"
+                return true
+            }
         }
         // After the closing quote only a comma or the end of the line may follow.
         switch try input.peek() {

@@ -1,3 +1,4 @@
+import Failures
 import Formats
 import Postgres
 
@@ -7,10 +8,23 @@ import Postgres
 public struct ReportRunner {
     let connection: Connection
     let outputDirectory: String
+    /// How long a run waits for loads that are replacing data before it gives up.
+    let waitForLoads: Int
 
-    public init(connection: Connection, outputDirectory: String) {
+    public init(connection: Connection, outputDirectory: String, waitForLoads: Int = 600) {
         self.connection = connection
         self.outputDirectory = outputDirectory
+        self.waitForLoads = waitForLoads
+    }
+
+    /// Loads held the data longer than the run would wait.
+    public struct LoadsInProgress: FailureDescribing {
+        public let seconds: Int
+        public let runs: String
+        public var failure: Failure { .temporary }
+        public var description: String {
+            "loads were still replacing data after \(seconds) s (\(runs.isEmpty ? "no run is recorded as running" : "running: \(runs)")); try again later, or wait longer with --wait-for-loads"
+        }
     }
 
     /// One report's outcome: the files written and its row count.
@@ -33,14 +47,33 @@ public struct ReportRunner {
     ///
     /// A load replaces data in ways that are not MVCC-safe for a snapshot taken before it commits (TRUNCATE,
     /// a partition swap): such a snapshot would see the new tables but not their rows. So, before its first
-    /// query takes the snapshot, the transaction waits for loads to finish with a lock on `ingest.read_gate`
-    /// (SHARE mode; loads hold it in ROW EXCLUSIVE mode while they replace data), and every report sees the
-    /// previous load or the new one, whole.
+    /// query takes the snapshot, the transaction locks every read gate (`ingest.read_gate_<schema>`, ACCESS
+    /// SHARE, in name order; loads hold their schema's gate in ACCESS EXCLUSIVE mode while they replace data),
+    /// waiting up to `waitForLoads` seconds, and every report sees the previous load or the new one, whole.
     public func run(_ reports: [Report], written: (Written) -> Void) throws {
         try OutputFile.makeDirectory(outputDirectory)
         for path in reports.flatMap(files(of:)) + [pagePath] { try OutputFile.checkTarget(path) }
+        // Listed before the transaction: a catalogue query inside it would take the snapshot.
+        let gates = try connection.query(
+            "SELECT format('%I.%I', 'ingest', relname) FROM pg_class WHERE relnamespace = 'ingest'::regnamespace AND relname LIKE 'read\\_gate\\_%' ORDER BY relname"
+        ).rows.map { try $0.decode(String.self, 0) }
+        do {
+            try readAtOneSnapshot(reports, gates: gates, written: written)
+        } catch let error as PostgresError where error.sqlState == "55P03" {
+            let running = try connection.query(
+                "SELECT coalesce(string_agg(format('run %s (%s)', run_id, dataset), ', ' ORDER BY run_id), '') FROM ingest.runs WHERE status = 'running'")
+            throw LoadsInProgress(seconds: waitForLoads, runs: try running.rows[0].decode(String.self, 0))
+        }
+    }
+
+    private func readAtOneSnapshot(_ reports: [Report], gates: [String], written: (Written) -> Void) throws {
         try connection.withTransaction(isolation: .repeatableRead, readOnly: true) {
-            try connection.query("LOCK TABLE ingest.read_gate IN SHARE MODE")
+            if !gates.isEmpty {
+                // SET and LOCK take no snapshot (a SELECT would).
+                try connection.query("SET LOCAL lock_timeout = \(unescaped: String(waitForLoads * 1000))")
+                try connection.query("LOCK TABLE \(unescaped: gates.joined(separator: ", ")) IN ACCESS SHARE MODE")
+                try connection.query("SET LOCAL lock_timeout = 0")
+            }
             var tables: [String: Table] = [:]
             for report in reports {
                 let table = Self.table(try connection.query(SQLQuery(unescaped: report.sql)))

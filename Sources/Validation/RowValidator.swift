@@ -53,24 +53,26 @@ public struct RowValidator {
         keyPositions = keyIndexes.map { positions[$0] }
     }
 
-    /// Labels of a category column already known (in the database, say) before the file is read.
+    /// Labels of a category column already known (in the database, oldest first) before the file is read:
+    /// each is accepted as it is, and a new label is compared with the first of them in its case-folded form.
     public mutating func knowCategoryLabels(_ labels: [String], column: String) {
         guard let index = columns.firstIndex(where: { $0.name == column }) else { return }
-        for label in labels { _ = checkCategoryCase(Array(label.utf8)[...], column: index) }
+        for label in labels { know(Array(label.utf8)[...], column: index) }
     }
 
-    /// A category label that differs from one already seen only in upper and lower case (`female` beside
-    /// `Female`) would become a category of its own and split every share it is counted in: it is refused.
-    private mutating func checkCategoryCase(_ label: ArraySlice<UInt8>, column: Int) -> String? {
+    /// A category label that differs from a known one only in upper and lower case (`female` beside `Female`)
+    /// would become a category of its own and split every share it is counted in: it is refused.
+    private func caseVariant(_ label: ArraySlice<UInt8>, column: Int) -> String? {
         if categoryLabels[column]?.contains(label) == true { return nil }
         let text = String(decoding: label, as: UTF8.self)
-        let folded = text.lowercased()
-        if let known = categoryFolded[column]?[folded], known != text {
-            return "category \"\(text)\" differs from the known \"\(known)\" only in upper and lower case"
-        }
-        categoryLabels[column, default: []].insert(ArraySlice(Array(label)))
-        categoryFolded[column, default: [:]][folded] = text
-        return nil
+        guard let known = categoryFolded[column]?[text.lowercased()], known != text else { return nil }
+        return "category \"\(text)\" differs from the known \"\(known)\" only in upper and lower case"
+    }
+
+    private mutating func know(_ label: ArraySlice<UInt8>, column: Int) {
+        guard categoryLabels[column, default: []].insert(ArraySlice(Array(label))).inserted else { return }
+        let text = String(decoding: label, as: UTF8.self), folded = text.lowercased()
+        if categoryFolded[column]?[folded] == nil { categoryFolded[column, default: [:]][folded] = text }
     }
 
     public mutating func check(_ record: SourceRecord, context: ValidationContext) -> Verdict {
@@ -82,6 +84,8 @@ public struct RowValidator {
         }
         var values: [FieldValue] = []
         values.reserveCapacity(positions.count)
+        // Labels this record would make known: only once it is accepted whole.
+        var newLabels: [(column: Int, label: ArraySlice<UInt8>)] = []
         for (index, (column, position)) in zip(columns, positions).enumerated() {
             let field = record.field(position)
             if record.isNull(position) {
@@ -98,8 +102,10 @@ public struct RowValidator {
             }
             let value = column.type.validate(field, context: context)
             if case .invalid(let reason) = value { return .rejected(field: column.name, reason: reason) }
-            if case .category = column.type, let reason = checkCategoryCase(field.trimmingSpaces(), column: index) {
-                return .rejected(field: column.name, reason: reason)
+            if case .category = column.type {
+                let label = field.trimmingSpaces()
+                if let reason = caseVariant(label, column: index) { return .rejected(field: column.name, reason: reason) }
+                if categoryLabels[index]?.contains(label) != true { newLabels.append((index, label)) }
             }
             values.append(value)
         }
@@ -115,6 +121,7 @@ public struct RowValidator {
             }
             firstLineOfKey[key] = record.line
         }
+        for (column, label) in newLabels { know(label, column: column) }
         return .accepted(values)
     }
 }

@@ -44,6 +44,7 @@ struct CensusBatch: ParsableCommand {
             let opened = try OpenedDataset(.census, dataDirectory: dataDir, files: ["census": file])
             // The model is read before the load, so a missing or broken model changes nothing.
             let modelFile = noScore ? nil : try XGBoostFile(path: model.model)
+            if let modelFile { _ = try CensusScorer.encoder(for: modelFile.model) }
             let (result, connection) = try options.load(
                 opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
             guard result.status.committed, let modelFile else { return result.exitStatus }

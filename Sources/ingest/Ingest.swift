@@ -16,9 +16,11 @@ struct Ingest: ParsableCommand {
             from the file DATABASE_PASSWORD_FILE names. Applies the migrations in sql/migrations that the \
             database lacks before loading (as the administrator; the pgpipe_ingest role only checks them).
 
-            Exit status: 0 every row loaded; 65 rows were rejected, a header is wrong or a model unusable; 66 an \
-            input file is missing or unreadable; 69 the database is unreachable; 64 bad usage; 73 the rejects \
-            file cannot be written; 77 the role may not do that; 78 an applied migration was edited, one is \
+            Exit status: 0 every row loaded; 65 rows were rejected, a header is wrong, a model unusable, or the \
+            load refused as far smaller than the last (--shrink-limit); 66 an input file is missing, not a \
+            regular file or unreadable; 69 the database is unreachable or did not answer in time; 64 bad usage; \
+            73 the rejects file cannot or must not be written; 77 authentication failed or the role may not do \
+            that; 78 a connection setting or the password file is wrong, an applied migration was edited, one is \
             missing and this role may not apply it, or --sql names the wrong folder.
             """,
         subcommands: [Load.self, CensusBatch.self, Score.self, AccidentSources.self, LoadAll.self, Migrate.self, Datasets.self],

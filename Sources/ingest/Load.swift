@@ -11,7 +11,7 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "How many rejected rows a load may have and still commit its valid rows.")
     var maxRejects = 0
 
-    @Option(help: ArgumentHelp("Refuse a load that keeps fewer rows than this share of the previous load of the same dataset (and batch).", valueName: "percent"))
+    @Option(help: ArgumentHelp("Refuse a load that keeps fewer rows of an input than this percentage of the last committed load of the same dataset (and batch).", valueName: "percent"))
     var shrinkLimit = 50
 
     @Flag(help: "Replace the previous load even when this one is much smaller (see --shrink-limit).")
@@ -31,7 +31,7 @@ struct LoadOptions: ParsableArguments {
     }
 
     var policy: LoadPolicy {
-        LoadPolicy(maxRejects: maxRejects, minimumShareOfPrevious: allowShrink ? nil : Double(shrinkLimit) / 100)
+        LoadPolicy(maxRejects: maxRejects, minimumPercentOfPrevious: allowShrink ? nil : shrinkLimit)
     }
 
     /// Migrates, loads `opened` and prints the counts line. Returns the result and the open connection.

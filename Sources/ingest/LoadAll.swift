@@ -19,15 +19,23 @@ struct LoadAll: ParsableCommand {
     @Flag(help: "No progress bar or progress log lines.")
     var quiet = false
 
+    @Flag(help: "Replace each previous load however small the new one is (see `ingest load --shrink-limit`).")
+    var allowShrink = false
+
+    @Flag(help: "Accept a census batch date outside the usual window.")
+    var anyBatchDate = false
+
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         var shared = ["--sql", database.sql, "--log-level", database.connection.logLevel.rawValue]
         if let url = database.connection.databaseURL { shared += ["--database-url", url] }
         if quiet { shared.append("--quiet") }
+        if allowShrink { shared.append("--allow-shrink") }
         let steps = [
             ["load", "people", "--data-dir", dataDir],
-            ["census", "\(dataDir)/census/census_income_sample.csv", "--data-dir", dataDir] + (batchDate.map { ["--batch-date", $0.description] } ?? []),
+            ["census", "\(dataDir)/census/census_income_sample.csv", "--data-dir", dataDir]
+                + (batchDate.map { ["--batch-date", $0.description] } ?? []) + (anyBatchDate ? ["--any-batch-date"] : []),
             ["accidents", "--data-dir", dataDir],
         ]
         var worst: Int32 = 0

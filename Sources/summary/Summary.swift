@@ -13,7 +13,9 @@ struct Summary: ParsableCommand {
             from the file DATABASE_PASSWORD_FILE names. The pgpipe_summary role has all it needs.
 
             Exit status: 0 written; 64 an unknown report name; 66 the reports folder is missing; \
-            69 the database is unreachable; 73 an output file cannot be written; 77 the role may not read a table.
+            69 the database is unreachable; 73 an output file cannot or must not be written (a directory, a \
+            device); 75 loads held the data past --wait-for-loads; 77 authentication failed or the role may not \
+            read a table; 78 a connection setting or the password file is wrong.
             """)
 
     @Argument(help: "Reports to run, by file name without .sql. Default: all of them.")
@@ -25,10 +27,17 @@ struct Summary: ParsableCommand {
     @Option(help: "The folder of report queries.")
     var reportsDir = "sql/reports"
 
+    @Option(help: "Seconds to wait for loads that are replacing data before giving up (exit 75).")
+    var waitForLoads = 600
+
     @Flag(help: "List the reports and exit.")
     var list = false
 
     @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard (1...2_000_000).contains(waitForLoads) else { throw ValidationError("--wait-for-loads must be 1 to 2000000 seconds") }
+    }
 
     func run() throws {
         try exitingWithStatus("summary", writeReports)
@@ -41,7 +50,7 @@ struct Summary: ParsableCommand {
             return 0
         }
         let logger = connection.logger("summary")
-        try ReportRunner(connection: try connection.connect(), outputDirectory: output).run(selected) { written in
+        try ReportRunner(connection: try connection.connect(), outputDirectory: output, waitForLoads: waitForLoads).run(selected) { written in
             logger.info("\(written.report): \(written.rows) rows → \(written.files.joined(separator: ", "))")
         }
         return 0

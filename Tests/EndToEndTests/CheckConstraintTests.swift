@@ -24,7 +24,8 @@ import Testing
     /// Which rule covers `schema.table.constraint`, given the dataset's inputs (`ingest datasets`).
     static func coverage(schema: String, table: String, constraint: String, definition: String, censusColumns: [String]) -> Coverage? {
         switch (schema, table, constraint) {
-        case (_, _, let name) where name.hasSuffix("source_line_check"):
+        case ("people", "people", "people_source_line_check"), ("people", "places", "places_source_line_check"),
+            ("census", "persons", "persons_source_line_check"):
             return .notFromInput("the loader's line numbers start at 1")
         case ("people", "countries", _): return .rejected(file: "places.csv", field: "country")
         case ("people", "counties", _): return .rejected(file: "places.csv", field: "county")
@@ -38,14 +39,16 @@ import Testing
             return .rejected(file: "census.csv", field: lookup)
         case ("census", let lookup, _) where censusColumns.contains(lookup) && definition.contains("btrim(spelling) = label"):
             return .notFromInput("normalise.sql stores label as btrim(spelling)")
-        case ("census", "predictions", _), ("census", "model_performance", _), ("census", "feature_stability", _):
+        case ("census", "predictions", "predictions_probability_check"), ("census", "model_performance", "model_performance_check"),
+            ("census", "model_performance", "model_performance_rows_check"), ("census", "feature_stability", "feature_stability_psi_check"):
             return .notFromInput("written by scoring and performance tracking from loaded rows")
         case ("accident", "local_authority_highway", "local_authority_highway_code_check"):
             return .rejected(file: "Local_Authority_Highway.csv", field: "Code")
         case ("accident", let lookup, _) where constraint == "\(lookup)_label_check":
             return .rejected(file: accidentLookupFiles[lookup] ?? "?", field: lookup == "local_authority_highway" ? "Label" : "label")
         case ("accident", "accidents", "accidents_accident_index_check"): return .rejected(file: "cond.csv", field: "Accident_Index")
-        case ("accident", "predictions", _), ("accident", "model_metrics", _):
+        case ("accident", "predictions", "predictions_check"), ("accident", "predictions", "predictions_split_check"),
+            ("accident", "model_metrics", "model_metrics_predictor_check"), ("accident", "model_metrics", "model_metrics_split_check"):
             return .notFromInput("written by training from loaded rows")
         case ("accident", "reconciliation", "reconciliation_kind_check"):
             return .notFromInput("the kind is set by combine.sql, one of its own names")

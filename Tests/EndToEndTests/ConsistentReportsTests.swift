@@ -72,7 +72,7 @@ import Testing
         let big = try repeated("\(people)/people.csv", copies: 20, header: true, name: "people-200k.csv")
         let smaller = try repeated("\(people)/people.csv", copies: 12, header: true, name: "people-120k.csv")
         func load(_ file: String) -> [String] {
-            ["load", "people", "--file", "places=\(people)/places.csv", "--file", "people=\(file)", "--rejects", "\(folder.path)/rejects.jsonl"]
+            ["load", "people", "--file", "places=\(people)/places.csv", "--file", "people=\(file)", "--rejects", "\(folder.path)/rejects.jsonl", "--allow-shrink"]
         }
         #expect(try runTool("ingest", load(big) + ["--quiet"], environment: database.environment).status == 0)
         let bigState = try summary()
@@ -85,11 +85,24 @@ import Testing
         #expect(!seen.isEmpty)
     }
 
+    @Test func test_a_summary_waits_for_a_load_only_as_long_as_told() throws {
+        #expect(try runTool("ingest", ["migrate"], environment: database.environment).status == 0)
+        // A load stuck while it holds the people gate (as begin_replacement takes it).
+        let stuck = try database.connect()
+        try stuck.execute(script: "BEGIN; SELECT ingest.close_read_gate('people')")
+        let run = try runTool("summary", ["--output", "\(folder.path)/out", "--wait-for-loads", "1"], environment: database.environment)
+        #expect(run.status == 75, "\(run.stderr)")
+        #expect(run.stderr.contains("loads were still replacing data after 1 s"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/out/summary_output.json"))
+        try stuck.execute(script: "ROLLBACK")
+        #expect(try runTool("summary", ["--output", "\(folder.path)/out"], environment: database.environment).status == 0)
+    }
+
     @Test func test_summaries_during_census_batch_reloads_see_whole_batches() throws {
         let sample = Repository.sharedData.appendingPathComponent("census/census_income_sample.csv").path
         let double = try repeated(sample, copies: 2, header: false, name: "census-20k.csv")
         func load(_ file: String, score: Bool = true) -> [String] {
-            ["census", file, "--batch-date", "2026-11-20", "--data-dir", folder.path] + (score ? [] : ["--no-score"])
+            ["census", file, "--batch-date", "2026-11-20", "--data-dir", folder.path, "--allow-shrink"] + (score ? [] : ["--no-score"])
         }
         let score = ["score", "--batch-date", "2026-11-20"]
         // `ingest census` commits the batch, then its scores: three committed states per reload.

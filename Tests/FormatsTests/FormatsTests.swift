@@ -25,9 +25,20 @@ import Testing
         let file = try OutputFile(path: path)
         try file.write(Array("[1]".utf8))
         #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy { $0.hasSuffix(".partial") })
         try file.commit()
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "[1]")
-        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.json"])
+    }
+
+    @Test func test_a_hard_link_at_the_partial_name_is_not_written_through() throws {
+        let folder = try TemporaryFolder()
+        let precious = try folder.write("precious.txt", "mine")
+        let path = "\(folder.path)/out.json"
+        #expect(link(precious, "\(path).\(getpid()).partial") == 0)
+        try OutputFile.replace(path, with: Array("[2]".utf8))
+        #expect(try String(contentsOfFile: precious, encoding: .utf8) == "mine")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "[2]")
     }
 
     @Test func test_a_directory_at_the_final_name_is_refused_and_kept() throws {
@@ -39,6 +50,6 @@ import Testing
         #expect(error.path == path)
         #expect(error.failure == .output)
         #expect(try String(contentsOfFile: "\(path)/keep.txt", encoding: .utf8) == "mine")
-        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.json"])
     }
 }

@@ -217,8 +217,11 @@ func encodeCSV(_ rows: [[String]], lineEnding: String, quoteAll: Bool) -> String
             var line = 2
             for (record, row) in zip(read.records, rows) {
                 #expect(record.line == line)
-                // Inside quotes the reader counts LF bytes ("\r\n" once, a lone "\r" not at all).
-                line += 1 + row.joined().unicodeScalars.filter { $0 == "\n" }.count
+                // Inside quotes the reader counts line breaks as outside: LF, CRLF once, a lone CR.
+                line += 1 + row.map { field in
+                    let scalars = Array(field.unicodeScalars)
+                    return scalars.indices.filter { scalars[$0] == "\n" || (scalars[$0] == "\r" && ($0 + 1 == scalars.count || scalars[$0 + 1] != "\n")) }.count
+                }.reduce(0, +)
             }
         }
     }

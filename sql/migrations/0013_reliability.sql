@@ -1,23 +1,40 @@
 -- Reliability: reports never see half a load, the ledger says more about each run.
 --
 -- TRUNCATE and a partition swap are not MVCC-safe: a reader whose snapshot was taken before the load committed
--- sees the new (empty, or not yet visible) table instead of the old rows. So the two functions that replace
--- data first take ingest.read_gate in ROW EXCLUSIVE mode (loads do not block each other), and `summary` takes
--- it in SHARE mode before its first query takes the snapshot (LOCK does not take one): a report run waits for
--- the loads that are replacing data, and a load waits for the report runs already reading.
-CREATE TABLE ingest.read_gate ();
-COMMENT ON TABLE ingest.read_gate IS 'No rows, no columns: its lock orders readers (SHARE) and loads replacing data (ROW EXCLUSIVE). LOCK ... IN SHARE MODE needs UPDATE, hence pgpipe_summary''s grant.';
-GRANT UPDATE ON ingest.read_gate TO pgpipe_summary;
+-- sees the new (empty, or not yet visible) table instead of the old rows. So each schema a load replaces data
+-- in has a gate, ingest.read_gate_<schema>: the two functions that replace data first lock it in ACCESS
+-- EXCLUSIVE mode, and `summary` locks every gate in ACCESS SHARE mode, in name order, before its first query
+-- takes the snapshot (LOCK does not take one). A report run waits for the loads replacing data and then sees
+-- them whole; a load waits for the report runs already reading; loads of different schemas do not block each
+-- other. ACCESS EXCLUSIVE locks are WAL-logged, so a hot standby replays the gate too, and ACCESS SHARE is a
+-- lock a standby's reader may take.
+CREATE TABLE ingest.read_gate_people ();
+CREATE TABLE ingest.read_gate_census ();
+CREATE TABLE ingest.read_gate_accident ();
+COMMENT ON TABLE ingest.read_gate_people IS 'No rows, no columns: its lock orders report runs (ACCESS SHARE) and loads replacing data in schema people (ACCESS EXCLUSIVE).';
+COMMENT ON TABLE ingest.read_gate_census IS 'No rows, no columns: its lock orders report runs (ACCESS SHARE) and loads replacing data in schema census (ACCESS EXCLUSIVE).';
+COMMENT ON TABLE ingest.read_gate_accident IS 'No rows, no columns: its lock orders report runs (ACCESS SHARE) and loads replacing data in schema accident (ACCESS EXCLUSIVE).';
+
+CREATE FUNCTION ingest.close_read_gate(schema_name text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF to_regclass(format('ingest.%I', 'read_gate_' || schema_name)) IS NULL THEN
+        RAISE EXCEPTION 'schema % has no read gate (ingest.read_gate_%)', schema_name, schema_name;
+    END IF;
+    -- Report runs that locked the gate first finish before anything is replaced; later ones wait for this
+    -- transaction to end, and then see the whole of what it did.
+    EXECUTE format('LOCK TABLE ingest.%I IN ACCESS EXCLUSIVE MODE', 'read_gate_' || schema_name);
+END
+$$;
+COMMENT ON FUNCTION ingest.close_read_gate(text) IS 'Holds report runs off the schema''s data until this transaction ends; called by the functions that replace data.';
 
 CREATE OR REPLACE FUNCTION ingest.begin_replacement(tables regclass[]) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     t regclass;
+    gate text;
     fk record;
 BEGIN
-    -- Readers that took their lock on the gate first finish before anything is replaced; later ones wait
-    -- for this transaction to end, and then see the whole of what it did.
-    LOCK TABLE ingest.read_gate IN ROW EXCLUSIVE MODE;
     FOREACH t IN ARRAY tables LOOP
         IF (SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = t)
             NOT IN ('ingest', 'people', 'census', 'ml', 'accident') THEN
@@ -26,6 +43,9 @@ BEGIN
         IF NOT has_table_privilege(session_user, t, 'TRUNCATE') THEN
             RAISE EXCEPTION 'role % may not replace the rows of %', session_user, t USING ERRCODE = 'insufficient_privilege';
         END IF;
+    END LOOP;
+    FOR gate IN SELECT DISTINCT relnamespace::regnamespace::text FROM pg_class WHERE oid = ANY (tables) ORDER BY 1 LOOP
+        PERFORM ingest.close_read_gate(gate);
     END LOOP;
     EXECUTE 'TRUNCATE ' || (SELECT string_agg(x::text, ', ') FROM unnest(tables) AS x) || ' RESTART IDENTITY';
     FOR fk IN
@@ -48,9 +68,7 @@ DECLARE
     old regclass;
     incoming regclass := to_regclass(parent::text || '_incoming');
 BEGIN
-    -- Readers that took their lock on the gate first finish before anything is replaced; later ones wait
-    -- for this transaction to end, and then see the whole of what it did.
-    LOCK TABLE ingest.read_gate IN ROW EXCLUSIVE MODE;
+    PERFORM ingest.close_read_gate(schema_name);
     IF incoming IS NULL THEN
         RAISE EXCEPTION 'no %_incoming to swap in; call ingest.begin_batch_partition first', parent;
     END IF;
