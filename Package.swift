@@ -6,12 +6,15 @@ let package = Package(
     products: [
         .executable(name: "ingest", targets: ["ingest"]),
         .executable(name: "summary", targets: ["summary"]),
+        .executable(name: "serve", targets: ["serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // libpq, nothing else.
@@ -69,6 +72,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Serving the registered models over HTTP: the catalogue, the predict endpoint, problem+json, metrics.
+        .target(
+            name: "Serving",
+            dependencies: [
+                "Scoring", "Postgres", "Schema", "Formats", "Failures",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "serve",
+            dependencies: [
+                "Serving", "CommandSupport", "Postgres", "Schema",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "ingest",
             dependencies: [
@@ -94,6 +114,15 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Failures", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        // The service's routes in process (HummingbirdTesting) and on a live loopback server, against models
+        // read from a real Postgres.
+        .testTarget(
+            name: "ServingTests",
+            dependencies: [
+                "Serving", "Scoring", "Postgres", "Schema", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The end-to-end suites: the built `ingest` and `summary` against a real Postgres.
         .testTarget(
             name: "EndToEndTests",

@@ -9,7 +9,15 @@ public enum JSONText {
         /// A JSON document, embedded as is (a json or jsonb column).
         case raw(String)
         case array([Value])
+        /// Members in the order given.
+        case object([(String, Value)])
         case null
+
+        /// A finite number in the shortest form that reads back as the same Double (JSON has no NaN or
+        /// infinity: those are null).
+        public static func double(_ value: Double) -> Value {
+            value.isFinite ? .number("\(value)") : .null
+        }
     }
 
     public static func appendObject(_ members: [(String, Value)], to buffer: inout [UInt8]) {
@@ -36,6 +44,8 @@ public enum JSONText {
                 append(value, to: &buffer)
             }
             buffer.append(UInt8(ascii: "]"))
+        case .object(let members):
+            appendObject(members, to: &buffer)
         }
     }
 

@@ -11,6 +11,24 @@ public struct LogisticRegression: Sendable {
     public let coefficients: [Double]
     public let intercepts: [Double]
 
+    init(uncheckedClassCount classCount: Int, featureCount: Int, coefficients: [Double], intercepts: [Double]) {
+        self.classCount = classCount
+        self.featureCount = featureCount
+        self.coefficients = coefficients
+        self.intercepts = intercepts
+    }
+
+    /// A trained model read back (from its registered definition, say).
+    public init(classCount: Int, featureCount: Int, coefficients: [Double], intercepts: [Double]) throws {
+        guard coefficients.count == classCount * featureCount, intercepts.count == classCount else {
+            throw ModelError(description: "a logistic regression of \(classCount) classes and \(featureCount) features needs \(classCount * featureCount) coefficients and \(classCount) intercepts, not \(coefficients.count) and \(intercepts.count)")
+        }
+        self.classCount = classCount
+        self.featureCount = featureCount
+        self.coefficients = coefficients
+        self.intercepts = intercepts
+    }
+
     /// Class probabilities for a row given by the indices of its features that are 1.
     public func probabilities(_ active: [Int]) -> [Double] {
         Self.softmax((0..<classCount).map { c in
@@ -76,7 +94,7 @@ public struct LogisticRegression: Sendable {
         let solution = LBFGS.minimize(
             start: [Double](repeating: 0, count: k * d + k), gradientTolerance: 1e-4 * sampleWeights.reduce(0, +), objective)
         return LogisticRegression(
-            classCount: k, featureCount: d, coefficients: Array(solution[0..<(k * d)]), intercepts: Array(solution[(k * d)...]))
+            uncheckedClassCount: k, featureCount: d, coefficients: Array(solution[0..<(k * d)]), intercepts: Array(solution[(k * d)...]))
     }
 }
 

@@ -1,6 +1,6 @@
 /// Turns named inputs into a model's feature vector: numeric inputs by name, categorical ones as
 /// `<input>_<value>` one-hot columns (pandas get_dummies naming). A value with no column sets none.
-public struct OneHotEncoder {
+public struct OneHotEncoder: Sendable {
     private let width: Int
     private let numericIndex: [Int]
     private let categoryIndex: [[String: Int]]
@@ -24,6 +24,9 @@ public struct OneHotEncoder {
         }
         self.categoryIndex = categoryIndex
     }
+
+    /// The categories of each categorical input (in the order given to `init`) that have a column.
+    public var categories: [[String]] { categoryIndex.map { $0.keys.sorted() } }
 
     /// `values`: the numeric inputs, then the categorical ones, as text (nil for NULL). Returns the features
     /// and whether a non-NULL category had no column.

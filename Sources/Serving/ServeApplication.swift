@@ -1,0 +1,210 @@
+import Foundation
+import Formats
+import Hummingbird
+import Logging
+import Prometheus
+
+/// How the service is set up.
+public struct ServeSettings: Sendable {
+    /// Records one POST /predict may hold.
+    public var maxRecords = 1000
+    /// Bytes a request body may have.
+    public var maxBodyBytes = 4 << 20
+    /// The OpenAPI document served at /openapi.yaml.
+    public var openAPI: [UInt8] = []
+
+    public init(maxRecords: Int = 1000, maxBodyBytes: Int = 4 << 20, openAPI: [UInt8] = []) {
+        self.maxRecords = maxRecords
+        self.maxBodyBytes = maxBodyBytes
+        self.openAPI = openAPI
+    }
+}
+
+/// What the service's routes do, apart from how they are wired: each answer is a status, a content type and
+/// bytes, so the routes can be tested without a server.
+public struct ServeEndpoints: Sendable {
+    public let catalog: ModelCatalog
+    public let settings: ServeSettings
+    public let metrics: ServeMetrics
+    /// Reloads the catalogue from the database (off the event loop); nil when the service has no database.
+    public let reload: (@Sendable () async throws -> Void)?
+    /// Whether the database answers (off the event loop).
+    public let databaseReachable: @Sendable () async -> Bool
+
+    public init(
+        catalog: ModelCatalog, settings: ServeSettings, metrics: ServeMetrics,
+        reload: (@Sendable () async throws -> Void)?, databaseReachable: @escaping @Sendable () async -> Bool
+    ) {
+        self.catalog = catalog
+        self.settings = settings
+        self.metrics = metrics
+        self.reload = reload
+        self.databaseReachable = databaseReachable
+    }
+
+    /// The routes, as openapi.yaml lists them: method and path template.
+    public static let routes: [(method: String, path: String)] = [
+        ("GET", "/health"), ("GET", "/ready"), ("GET", "/models"), ("POST", "/models/reload"),
+        ("POST", "/predict/{model}"), ("GET", "/metrics"), ("GET", "/openapi.yaml"),
+    ]
+
+    public struct Answer: Sendable {
+        public let status: Int
+        public let contentType: String
+        public let body: [UInt8]
+
+        static func json(_ status: Int, _ body: [UInt8]) -> Answer { Answer(status: status, contentType: "application/json", body: body) }
+        static func problem(_ problem: Problem) -> Answer { Answer(status: problem.status, contentType: Problem.contentType, body: problem.json) }
+        static func object(_ members: [(String, JSONText.Value)], status: Int = 200) -> Answer {
+            var out: [UInt8] = []
+            JSONText.appendObject(members, to: &out)
+            return json(status, out)
+        }
+    }
+
+    public func health() -> Answer { .object([("status", .string("up"))]) }
+
+    public func ready() async -> Answer {
+        let reachable = await databaseReachable()
+        let loaded = !catalog.isEmpty
+        return .object(
+            [("status", .string(loaded && reachable ? "ready" : "not ready")), ("models_loaded", .bool(loaded)), ("database_reachable", .bool(reachable))],
+            status: loaded && reachable ? 200 : 503)
+    }
+
+    public func models() -> Answer {
+        .object([("models", .array(catalog.all.map { model in
+            .object([
+                ("name", .string(model.name)), ("version", .number(String(model.version))), ("kind", .string(model.kind)),
+                ("inputs", .array(model.inputs.map(JSONText.Value.string))),
+                ("features", .array(model.features.map(JSONText.Value.string))),
+                ("training_data", model.trainingData.map(JSONText.Value.string) ?? .null),
+                ("metrics", .object(model.metrics.map { ($0.0, .double($0.1)) })),
+            ])
+        }))])
+    }
+
+    public func reloadModels() async -> Answer {
+        guard let reload else { return .problem(Problem(status: 503, title: "Service Unavailable", detail: "this service has no database to reload from")) }
+        do {
+            try await reload()
+            return .object([("models", .number(String(catalog.all.count)))])
+        } catch {
+            return .problem(Problem(status: 503, title: "Service Unavailable", detail: "the models could not be reloaded: \(error)"))
+        }
+    }
+
+    /// POST /predict/{model}: one record (an object) or up to `maxRecords` of them (an array).
+    public func predict(model name: String, version: String?, contentType: String?, body: [UInt8]) -> Answer {
+        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            return .problem(Problem(status: 415, title: "Unsupported Media Type", detail: "send the records as application/json, not \(contentType ?? "no content type")"))
+        }
+        var requested: Int?
+        if let version {
+            guard let number = Int(version), number >= 1 else {
+                return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "version must be a whole number from 1", errors: [.init(record: 0, field: "version", reason: "\"\(version)\" is not a version")]))
+            }
+            requested = number
+        }
+        guard let model = catalog.model(name, version: requested) else {
+            let known = catalog.all.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")
+            return .problem(Problem(status: 404, title: "Not Found", detail: "no model \(name)\(requested.map { " version \($0)" } ?? ""); served: \(known.isEmpty ? "none" : known)"))
+        }
+        guard let document = JSONValue.parse(body) else {
+            return .problem(Problem(status: 400, title: "Bad Request", detail: "the body is not JSON"))
+        }
+        let records: [JSONValue]
+        switch document {
+        case .array(let list):
+            guard !list.isEmpty else { return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "the array holds no record")) }
+            guard list.count <= settings.maxRecords else {
+                return .problem(Problem(status: 413, title: "Content Too Large", detail: "\(list.count) records; one request may hold \(settings.maxRecords)"))
+            }
+            records = list
+        default:
+            records = [document]
+        }
+        var answers: [JSONText.Value] = [], errors: [Problem.FieldError] = []
+        for (index, record) in records.enumerated() {
+            switch model.predict(record, index: index) {
+            case .success(let members): answers.append(.object(members))
+            case .failure(let bad): errors += bad
+            }
+        }
+        guard errors.isEmpty else {
+            return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "\(Set(errors.map(\.record)).count) of \(records.count) records have bad fields", errors: errors))
+        }
+        metrics.predicted(model: model.name, version: model.version, count: answers.count)
+        if case .array = document {
+            var out: [UInt8] = []
+            JSONText.append(.array(answers), to: &out)
+            return .json(200, out)
+        }
+        var out: [UInt8] = []
+        JSONText.append(answers[0], to: &out)
+        return .json(200, out)
+    }
+
+    public func openAPI() -> Answer { Answer(status: 200, contentType: "application/yaml", body: settings.openAPI) }
+
+    public func prometheus() -> Answer {
+        Answer(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.exposition())
+    }
+
+    /// The Hummingbird router over these endpoints, with problem+json for every error and metrics per route.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware(metrics: metrics))
+        router.get("/health") { _, _ in respond(health()) }
+        router.get("/ready") { _, _ in respond(await ready()) }
+        router.get("/models") { _, _ in respond(models()) }
+        router.post("/models/reload") { _, _ in respond(await reloadModels()) }
+        router.get("/metrics") { _, _ in respond(prometheus()) }
+        router.get("/openapi.yaml") { _, _ in respond(openAPI()) }
+        router.post("/predict/{model}") { request, context in
+            var request = request
+            let buffer = try await request.collectBody(upTo: settings.maxBodyBytes)
+            let answer = predict(
+                model: context.parameters.get("model") ?? "", version: request.uri.queryParameters.get("version").map { String($0) },
+                contentType: request.headers[.contentType], body: Array(buffer: buffer))
+            return respond(answer)
+        }
+        return router
+    }
+}
+
+func respond(_ answer: ServeEndpoints.Answer) -> Response {
+    Response(
+        status: HTTPResponse.Status(code: answer.status), headers: [.contentType: answer.contentType],
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+}
+
+/// Turns every error a route or the router throws (an unknown path, a body over the limit) into problem+json,
+/// never a bare 500, and counts requests and their latency by route template and status.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let metrics: ServeMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPResponseError {
+            // Hummingbird's own: no route (404), a body over the limit (413), ...
+            let status = Int(error.status.code)
+            let detail = switch status {
+            case 404: "no such route: \(request.method) \(request.uri.path)"
+            case 413: "the body is larger than the service accepts"
+            default: "\(error)"
+            }
+            response = respond(.problem(Problem(status: status, title: error.status.reasonPhrase, detail: detail)))
+        } catch {
+            response = respond(.problem(Problem(status: 500, title: "Internal Server Error", detail: "\(error)")))
+        }
+        let route = context.endpointPath ?? "unmatched"
+        metrics.request(route: route, status: Int(response.status.code), duration: ContinuousClock.now - started)
+        return response
+    }
+}

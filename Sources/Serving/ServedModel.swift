@@ -1,0 +1,156 @@
+import Foundation
+import Formats
+import Scoring
+
+/// A record's answer as JSON members, or its bad fields.
+enum Outcome {
+    case success([(String, JSONText.Value)])
+    case failure([Problem.FieldError])
+}
+
+/// One registered model version, ready to answer from memory: how a record's fields become its features,
+/// and what it answers.
+public struct ServedModel: Sendable {
+    public let name: String
+    public let version: Int
+    public let kind: String
+    public let features: [String]
+    /// What the model was trained on (the training files' hashes, or the model file's), where known.
+    public let trainingData: String?
+    /// Metrics measured on held-out or scored data, where known.
+    public let metrics: [(String, Double)]
+    let predictor: Predictor
+
+    enum Predictor: Sendable {
+        /// The census income model: age as a number, four categories matched to the model's spellings.
+        case census(XGBoostModel, OneHotEncoder, spellings: [[String: String]], threshold: Double)
+        /// The accident-severity model: each attribute a DfT code or its label, "attribute=code" features.
+        case accident(LogisticRegression, position: [String: Int], labels: [String: [String: String]], classes: [Int])
+    }
+
+    /// The record fields, as a person names them.
+    public var inputs: [String] {
+        switch predictor {
+        case .census: ServedModel.censusInputs
+        case .accident: ServedModel.accidentInputs
+        }
+    }
+
+    static let censusInputs = ["age", "sex", "marital_stat", "education", "tax_filer_stat"]
+    static let accidentInputs = [
+        "police_force", "officer_attended", "light_conditions", "weather_conditions", "road_surface_conditions",
+        "special_conditions_at_site", "carriageway_hazards", "urban_or_rural_area",
+    ]
+    static let severityNames = [1: "fatal", 2: "serious", 3: "slight"]
+
+    /// The census XGBoost model: its features must be age and one-hot columns of the four categories.
+    public static func census(name: String, version: Int, model: XGBoostModel, threshold: Double, trainingData: String?, metrics: [(String, Double)]) throws -> ServedModel {
+        let encoder = try OneHotEncoder(featureNames: model.featureNames, numeric: ["age"], categorical: Array(censusInputs.dropFirst()))
+        // The model's columns keep the file's spelling (" Female"); a person writes "Female".
+        let spellings = encoder.categories.map { spellings in
+            Dictionary(spellings.map { ($0.trimmingCharacters(in: .whitespaces), $0) }) { first, _ in first }
+        }
+        return ServedModel(
+            name: name, version: version, kind: "xgboost", features: model.featureNames, trainingData: trainingData, metrics: metrics,
+            predictor: .census(model, encoder, spellings: spellings, threshold: threshold))
+    }
+
+    /// The accident model: `labels` maps each attribute to its lookup (code → label).
+    public static func accident(
+        name: String, version: Int, model: LogisticRegression, features: [String], classes: [Int],
+        labels: [String: [String: String]], trainingData: String?, metrics: [(String, Double)]
+    ) -> ServedModel {
+        ServedModel(
+            name: name, version: version, kind: "logistic_regression", features: features, trainingData: trainingData, metrics: metrics,
+            predictor: .accident(
+                model, position: Dictionary(uniqueKeysWithValues: features.enumerated().map { ($1, $0) }),
+                labels: labels.mapValues { Dictionary($0.map { ($1.lowercased(), $0) }) { first, _ in first } }, classes: classes))
+    }
+
+    /// One record's answer as JSON members, or the record's bad fields.
+    func predict(_ record: JSONValue, index: Int) -> Outcome {
+        guard case .object(let fields) = record else {
+            return .failure([Problem.FieldError(record: index, field: "", reason: "a record is an object of fields, not \(record.kind)")])
+        }
+        var errors = fields.keys.sorted().filter { !inputs.contains($0) }.map {
+            Problem.FieldError(record: index, field: $0, reason: "not an input of \(name); its inputs are \(inputs.joined(separator: ", "))")
+        }
+        for input in inputs where fields[input] == nil {
+            errors.append(Problem.FieldError(record: index, field: input, reason: "required field is missing (send null for an unknown value)"))
+        }
+        switch predictor {
+        case .census(let model, let encoder, let spellings, let threshold):
+            var values: [String?] = []
+            switch fields["age"] {
+            case .number(let age)?:
+                if age.rounded() != age || !age.isFinite { errors.append(.init(record: index, field: "age", reason: "not a whole number")) }
+                else if !(0...150).contains(age) { errors.append(.init(record: index, field: "age", reason: "\(age.formatted) is outside 0...150")) }
+                else { values.append(String(Int(age))) }
+            case nil: break
+            case let other?: errors.append(.init(record: index, field: "age", reason: "not a whole number (\(other.kind))"))
+            }
+            var unknown: [String] = []
+            for (offset, input) in Self.censusInputs.dropFirst().enumerated() {
+                switch fields[input] {
+                case .string(let text)?:
+                    let label = text.trimmingCharacters(in: .whitespaces)
+                    if label.isEmpty { errors.append(.init(record: index, field: input, reason: "required category is blank")); continue }
+                    if let spelling = spellings[offset][label] { values.append(spelling) } else { values.append(text); unknown.append(input) }
+                case .null?: values.append(nil)
+                case nil: break
+                case let other?: errors.append(.init(record: index, field: input, reason: "a category is a string, not \(other.kind)"))
+                }
+            }
+            guard errors.isEmpty else { return .failure(errors) }
+            let (features, _) = encoder.encode(values)
+            let probability = model.probability(features)
+            return .success([
+                ("model", .string(name)), ("version", .number(String(version))), ("probability", .double(probability)),
+                ("label", .string(probability >= threshold ? "50000+." : "- 50000.")),
+                ("over_50k", .bool(probability >= threshold)), ("unknown_inputs", .array(unknown.map(JSONText.Value.string))),
+            ])
+        case .accident(let model, let position, let labels, let classes):
+            var active: [Int] = [], unknown: [String] = []
+            for input in Self.accidentInputs {
+                let code: String
+                switch fields[input] {
+                case .number(let number)?:
+                    guard number.rounded() == number, number.isFinite, abs(number) < 1e9 else {
+                        errors.append(.init(record: index, field: input, reason: "a DfT code is a whole number"))
+                        continue
+                    }
+                    // -1 is the DfT's "data missing or out of range", as the loader reads it.
+                    code = number == -1 ? "missing" : String(Int(number))
+                case .string(let text)?:
+                    let label = text.trimmingCharacters(in: .whitespaces)
+                    if let found = labels[input]?[label.lowercased()] { code = found }
+                    else if let number = Int(label) { code = number == -1 ? "missing" : String(number) }
+                    else {
+                        errors.append(.init(record: index, field: input, reason: "unknown \(input) \"\(label)\": give a DfT code or one of its labels"))
+                        continue
+                    }
+                case .null?: code = "missing"
+                case nil: continue
+                case let other?:
+                    errors.append(.init(record: index, field: input, reason: "a DfT code or label, not \(other.kind)"))
+                    continue
+                }
+                if let feature = position["\(input)=\(code)"] { active.append(feature) } else { unknown.append(input) }
+            }
+            guard errors.isEmpty else { return .failure(errors) }
+            let probabilities = model.probabilities(active)
+            let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
+            return .success([
+                ("model", .string(name)), ("version", .number(String(version))),
+                ("probabilities", .object(classes.indices.map { (Self.severityNames[classes[$0]] ?? String(classes[$0]), .double(probabilities[$0])) })),
+                ("label", .string(Self.severityNames[classes[best]] ?? String(classes[best]))), ("severity", .number(String(classes[best]))),
+                ("unknown_inputs", .array(unknown.map(JSONText.Value.string))),
+            ])
+        }
+    }
+}
+
+extension Double {
+    /// 38 rather than 38.0, for messages.
+    var formatted: String { rounded() == self && abs(self) < 1e15 ? String(Int(self)) : "\(self)" }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import Formats
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Postgres
+import Schema
+import Scoring
+import Serving
+import TestSupport
+import Testing
+
+/// The census model from its file, served without a database.
+func censusCatalog() throws -> (ModelCatalog, XGBoostModel) {
+    let data = try Data(contentsOf: URL(fileURLWithPath: Repository.path("data/census/xgbc.json")))
+    let model = try XGBoostModel(json: data)
+    let served = try ServedModel.census(name: "census_income_xgboost", version: 1, model: model, threshold: 0.5, trainingData: nil, metrics: [])
+    return (ModelCatalog([served], newestModelID: 1), model)
+}
+
+func endpoints(_ catalog: ModelCatalog, maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, reload: (@Sendable () async throws -> Void)? = nil, reachable: Bool = true) throws -> ServeEndpoints {
+    let spec = try Data(contentsOf: URL(fileURLWithPath: Repository.path("openapi.yaml")))
+    return ServeEndpoints(
+        catalog: catalog, settings: ServeSettings(maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec)),
+        metrics: ServeMetrics(), reload: reload, databaseReachable: { reachable })
+}
+
+func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+
+struct Problem: Decodable {
+    struct Entry: Decodable, Equatable { let record: Int; let field: String; let reason: String }
+    let status: Int
+    let title: String
+    let detail: String
+    let errors: [Entry]?
+}
+
+func problem(_ response: TestResponse) throws -> Problem {
+    #expect(response.headers[.contentType] == "application/problem+json")
+    return try JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
+}
+
+@Suite struct ServeRouteTests {
+    @Test func test_a_census_record_is_scored_as_the_batch_path_scores_it() async throws {
+        let (catalog, model) = try censusCatalog()
+        let app = Application(router: try endpoints(catalog).router())
+        try await app.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/predict/census_income_xgboost", method: .post, headers: jsonHeaders,
+                body: json(#"{"age": 38, "sex": "Female", "marital_stat": "Never married", "education": "Bachelors degree(BA AB BS)", "tax_filer_stat": "Single"}"#))
+            #expect(response.status == .ok)
+            struct Answer: Decodable { let model: String; let version: Int; let probability: Double; let label: String; let unknown_inputs: [String] }
+            let answer = try JSONDecoder().decode(Answer.self, from: Data(buffer: response.body))
+            // The batch path: the file's spellings, encoded as CensusScorer does.
+            let encoder = try OneHotEncoder(featureNames: model.featureNames, numeric: ["age"], categorical: ["sex", "marital_stat", "education", "tax_filer_stat"])
+            let (features, unknown) = encoder.encode(["38", " Female", " Never married", " Bachelors degree(BA AB BS)", " Single"])
+            #expect(!unknown)
+            #expect(answer.probability.bitPattern == model.probability(features).bitPattern)
+            #expect(answer.model == "census_income_xgboost" && answer.version == 1 && answer.unknown_inputs.isEmpty)
+            #expect(answer.label == (answer.probability >= 0.5 ? "50000+." : "- 50000."))
+
+            let unknownCategory = try await client.execute(
+                uri: "/predict/census_income_xgboost?version=1", method: .post, headers: jsonHeaders,
+                body: json(#"[{"age": 38, "sex": "Martian", "marital_stat": null, "education": null, "tax_filer_stat": null}]"#))
+            #expect(unknownCategory.status == .ok)
+            let answers = try JSONSerialization.jsonObject(with: Data(buffer: unknownCategory.body)) as? [[String: Any]]
+            #expect(answers?.first?["unknown_inputs"] as? [String] == ["sex"])
+        }
+    }
+
+    @Test func test_bad_requests_get_their_status_and_a_problem_body_and_the_service_stays_up() async throws {
+        let (catalog, _) = try censusCatalog()
+        let app = Application(router: try endpoints(catalog, maxRecords: 3, maxBodyBytes: 4096).router())
+        try await app.test(.router) { client in
+            let path = "/predict/census_income_xgboost"
+            let record = #"{"age": 38, "sex": "Female", "marital_stat": "Never married", "education": "Children", "tax_filer_stat": "Single"}"#
+            // 415: no or another content type.
+            let text = try await client.execute(uri: path, method: .post, headers: [.contentType: "text/plain"], body: json(record))
+            #expect(text.status.code == 415)
+            #expect(try problem(text).status == 415)
+            // 404: unknown model, unknown version, unknown route.
+            #expect(try await client.execute(uri: "/predict/nope", method: .post, headers: jsonHeaders, body: json(record)).status == .notFound)
+            let version = try await client.execute(uri: path + "?version=7", method: .post, headers: jsonHeaders, body: json(record))
+            #expect(version.status == .notFound)
+            #expect(try problem(version).detail.contains("no model census_income_xgboost version 7"))
+            let route = try await client.execute(uri: "/no/such/route", method: .get)
+            #expect(route.status == .notFound)
+            #expect(try problem(route).status == 404)
+            // 400: not JSON.
+            let malformed = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json("{\"age\": 38,"))
+            #expect(malformed.status == .badRequest)
+            #expect(try problem(malformed).title == "Bad Request")
+            // 422: one entry per bad field, with the loader's reasons.
+            let bad = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json(#"""
+                [{"age": 38.5, "sex": "  ", "marital_stat": 3, "education": "Children", "tax_filer_stat": "Single"},
+                 {"age": 1e300, "sex": "Female", "education": "Children", "tax_filer_stat": "Single", "hair": "red"},
+                 {"age": "38", "sex": true, "marital_stat": null, "education": null, "tax_filer_stat": null}]
+                """#))
+            #expect(bad.status.code == 422)
+            let errors = try problem(bad).errors ?? []
+            #expect(errors == [
+                .init(record: 0, field: "age", reason: "not a whole number"),
+                .init(record: 0, field: "sex", reason: "required category is blank"),
+                .init(record: 0, field: "marital_stat", reason: "a category is a string, not a number"),
+                .init(record: 1, field: "hair", reason: "not an input of census_income_xgboost; its inputs are age, sex, marital_stat, education, tax_filer_stat"),
+                .init(record: 1, field: "marital_stat", reason: "required field is missing (send null for an unknown value)"),
+                .init(record: 1, field: "age", reason: "1e+300 is outside 0...150"),
+                .init(record: 2, field: "age", reason: "not a whole number (a string)"),
+                .init(record: 2, field: "sex", reason: "a category is a string, not a boolean"),
+            ])
+            let notObject = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json("[1]"))
+            #expect(notObject.status.code == 422)
+            // 413: more records than allowed, and a body over the limit.
+            let many = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json("[" + Array(repeating: record, count: 4).joined(separator: ",") + "]"))
+            #expect(many.status.code == 413)
+            #expect(try problem(many).detail == "4 records; one request may hold 3")
+            let huge = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json(String(repeating: " ", count: 10_000) + record))
+            #expect(huge.status.code == 413)
+            #expect(try problem(huge).status == 413)
+            // Still up, and it counted all of that.
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"pgpipe_serve_requests_total{route="/predict/{model}",status="422"} 2"#), "\(metrics)")
+            #expect(metrics.contains("pgpipe_serve_request_duration_seconds_bucket"))
+        }
+    }
+
+    @Test func test_ready_health_models_and_the_spec_list_what_is_served() async throws {
+        let (catalog, _) = try censusCatalog()
+        let app = Application(router: try endpoints(catalog, reachable: false).router())
+        try await app.test(.router) { client in
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            let ready = try await client.execute(uri: "/ready", method: .get)
+            #expect(ready.status.code == 503, "the database is not reachable")
+            let models = try JSONSerialization.jsonObject(with: Data(buffer: try await client.execute(uri: "/models", method: .get).body)) as? [String: Any]
+            let first = (models?["models"] as? [[String: Any]])?.first
+            #expect(first?["name"] as? String == "census_income_xgboost")
+            #expect((first?["inputs"] as? [String])?.count == 5)
+            let reload = try await client.execute(uri: "/models/reload", method: .post)
+            #expect(reload.status.code == 503)
+            let spec = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(spec.status == .ok)
+            #expect(String(buffer: spec.body).hasPrefix("openapi: 3.1"))
+        }
+        #expect(Set(try Self.specRoutes().map { "\($0.method) \($0.path)" }) == Set(ServeEndpoints.routes.map { "\($0.method) \($0.path)" }),
+                "openapi.yaml and the router list the same routes")
+    }
+
+    /// The `paths:` of openapi.yaml: each path at two spaces, each method at four.
+    static func specRoutes() throws -> [(method: String, path: String)] {
+        let lines = try String(contentsOfFile: Repository.path("openapi.yaml"), encoding: .utf8).split(separator: "\n").map(String.init)
+        guard let start = lines.firstIndex(of: "paths:") else { return [] }
+        var routes: [(String, String)] = [], path = ""
+        for line in lines[(start + 1)...] {
+            if !line.hasPrefix(" ") && !line.isEmpty { break }
+            if line.hasPrefix("  /") { path = String(line.dropFirst(2).dropLast()) }
+            for method in ["get", "post", "put", "delete", "patch"] where line == "    \(method):" { routes.append((method.uppercased(), path)) }
+        }
+        return routes
+    }
+
+    @Test func test_a_live_server_on_loopback_answers() async throws {
+        let (catalog, _) = try censusCatalog()
+        let app = Application(router: try endpoints(catalog).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let response = try await client.execute(
+                uri: "/predict/census_income_xgboost", method: .post, headers: jsonHeaders,
+                body: json(#"{"age": 52, "sex": "Male", "marital_stat": "Married-civilian spouse present", "education": "Masters degree(MA MS MEng MEd MSW MBA)", "tax_filer_stat": "Joint both under 65"}"#))
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body).contains("\"probability\":"))
+        }
+    }
+}
+
+/// Models read from `ml.models` of a real database, loaded by `ingest`, answer exactly what the batch
+/// paths stored: every census sample record's probability in census.predictions, every accident's three
+/// probabilities in accident.predictions, bit for bit.
+@Suite struct ServeFromDatabaseTests {
+    @Test func test_served_predictions_equal_the_batch_predictions_bit_for_bit() async throws {
+        let database = try ScratchDatabase()
+        let folder = try TemporaryFolder()
+        let census = try runTool("ingest", ["census", "data/census/census_income_sample.csv", "--batch-date", "2026-11-20", "--data-dir", folder.path, "--quiet"], environment: database.environment)
+        #expect(census.status == 0, "\(census.stderr)")
+        let accidents = try runTool("ingest", ["accidents", "--data-dir", "data", "--rejects", "\(folder.path)/accidents_rejects.jsonl", "--quiet"], environment: database.environment)
+        #expect(accidents.status == 0, "\(accidents.stderr)")
+
+        let loader = ModelLoader(configuration: database.configuration, sql: SQLFolder(root: Repository.path("sql")), logger: Logger(label: "test"))
+        let (models, newest) = try loader.load()
+        #expect(Set(models.map(\.name)) == ["census_income_xgboost", "accident_severity_logistic"])
+        let catalog = ModelCatalog(models, newestModelID: newest)
+        let connection = try database.connect()
+        let censusRows = try connection.query("""
+            SELECT age, btrim(sex), btrim(marital_stat), btrim(education), btrim(tax_filer_stat), probability::text
+            FROM census.predictions ORDER BY source_line
+            """).rows
+        #expect(censusRows.count == 10_000)
+        let accidentRows = try connection.query("""
+            SELECT a.police_force, a.officer_attended, a.light_conditions, a.weather_conditions, a.road_surface_conditions,
+                   a.special_conditions_at_site, a.carriageway_hazards, a.urban_or_rural_area,
+                   p.probability_fatal::text, p.probability_serious::text, p.probability_slight::text
+            FROM accident.predictions p JOIN accident.accidents a USING (accident_index) ORDER BY accident_index
+            """).rows
+        #expect(accidentRows.count > 10_000)
+
+        func text(_ value: String?) -> JSONText.Value { value.map(JSONText.Value.string) ?? .null }
+        func number(_ value: String?) -> JSONText.Value { value.map(JSONText.Value.number) ?? .null }
+        let censusRecords = censusRows.map { row in
+            JSONText.Value.object([("age", number(row[0])), ("sex", text(row[1])), ("marital_stat", text(row[2])), ("education", text(row[3])), ("tax_filer_stat", text(row[4]))])
+        }
+        let accidentRecords = accidentRows.map { row in
+            JSONText.Value.object(["police_force", "officer_attended", "light_conditions", "weather_conditions", "road_surface_conditions",
+                                   "special_conditions_at_site", "carriageway_hazards", "urban_or_rural_area"].enumerated().map { ($1, number(row[$0])) })
+        }
+        // Requests of 1,000 records each, and what the batch paths stored for them (as bit patterns).
+        func bodies(_ records: [JSONText.Value]) -> [[UInt8]] {
+            stride(from: 0, to: records.count, by: 1000).map { start in
+                var body: [UInt8] = []
+                JSONText.append(.array(Array(records[start..<min(start + 1000, records.count)])), to: &body)
+                return body
+            }
+        }
+        let censusBodies = bodies(censusRecords), accidentBodies = bodies(accidentRecords)
+        let censusExpected = try censusRows.map { try #require(Double($0[5] ?? "")).bitPattern }
+        let accidentExpected = try accidentRows.map { row in try [8, 9, 10].map { try #require(Double(row[$0] ?? "")).bitPattern } }
+        let app = Application(router: try endpoints(catalog).router())
+        try await app.test(.router) { client in
+            /// The numbers after `key` in the answer, read with Double(String) (correctly rounded; Foundation's
+            /// JSONSerialization is not), as bit patterns.
+            func post(_ model: String, _ body: [UInt8], _ key: String) async throws -> [UInt64] {
+                let response = try await client.execute(uri: "/predict/\(model)", method: .post, headers: jsonHeaders, body: ByteBuffer(bytes: body))
+                #expect(response.status == .ok, "\(String(buffer: response.body).prefix(500))")
+                let text = String(buffer: response.body)
+                return text.ranges(of: "\"\(key)\":").map { range in
+                    let digits = text[range.upperBound...].prefix { "0123456789.eE+-".contains($0) }
+                    return Double(String(digits))?.bitPattern ?? 0
+                }
+            }
+            var served: [UInt64] = []
+            for body in censusBodies { served += try await post("census_income_xgboost", body, "probability") }
+            #expect(served == censusExpected, "census probabilities equal census.predictions, bit for bit")
+            var servedAccidents: [[UInt64]] = []
+            for body in accidentBodies {
+                let (fatal, serious, slight) = (
+                    try await post("accident_severity_logistic", body, "fatal"), try await post("accident_severity_logistic", body, "serious"),
+                    try await post("accident_severity_logistic", body, "slight"))
+                servedAccidents += fatal.indices.map { [fatal[$0], serious[$0], slight[$0]] }
+            }
+            #expect(servedAccidents.count == accidentExpected.count)
+            #expect(zip(servedAccidents, accidentExpected).filter { $0 != $1 }.count == 0, "accident probabilities equal accident.predictions, bit for bit")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"pgpipe_serve_predictions_total{model="census_income_xgboost",version="1"} 10000"#), "\(metrics)")
+        }
+    }
+}
