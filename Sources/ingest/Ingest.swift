@@ -50,7 +50,7 @@ struct Migrate: ParsableCommand {
         abstract: "Apply the migrations in sql/migrations that the database lacks, and set the service roles' passwords.",
         discussion: """
             Run as the database's administrator: the migrations create the roles pgpipe_owner (owns the schema), \
-            pgpipe_ingest (writes rows) and pgpipe_summary (reads). A password file holds one password (a final \
+            pgpipe_ingest (writes rows), pgpipe_summary (reads) and pgpipe_serve (reads the models). A password file holds one password (a final \
             line break is ignored); without one the role's password is left as it is.
             """)
 
@@ -62,6 +62,9 @@ struct Migrate: ParsableCommand {
     @Option(help: "The file with pgpipe_summary's password. Default: PGPIPE_SUMMARY_PASSWORD_FILE.")
     var summaryPasswordFile: String?
 
+    @Option(help: "The file with pgpipe_serve's password. Default: PGPIPE_SERVE_PASSWORD_FILE.")
+    var servePasswordFile: String?
+
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
@@ -72,6 +75,7 @@ struct Migrate: ParsableCommand {
             for (role, file) in [
                 ("pgpipe_ingest", ingestPasswordFile ?? environment["PGPIPE_INGEST_PASSWORD_FILE"]),
                 ("pgpipe_summary", summaryPasswordFile ?? environment["PGPIPE_SUMMARY_PASSWORD_FILE"]),
+                ("pgpipe_serve", servePasswordFile ?? environment["PGPIPE_SERVE_PASSWORD_FILE"]),
             ] {
                 guard let file, !file.isEmpty else { continue }
                 try connection.setPassword(role: role, password: try PostgresConfiguration.readSecret(file))

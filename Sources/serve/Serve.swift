@@ -39,6 +39,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The folder holding queries/.")
     var sql = "sql"
 
+    @Flag(help: "Ask the service on --host and --port whether it is ready (GET /ready) and exit 0 if it is, 1 if not: a health check for images without an HTTP client.")
+    var probe = false
+
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -48,6 +51,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if probe { throw ExitCode(Probe.ready(host: host, port: port) ? 0 : 1) }
         let logger = connection.logger("serve")
         let configuration: PostgresConfiguration
         let spec: Data
@@ -82,9 +86,6 @@ struct Serve: AsyncParsableCommand {
         let refresh = refresh
         let app = Application(
             router: endpoints.router(), configuration: .init(address: .hostname(host, port: port), serverName: "pgpipe-serve"),
-            onServerRunning: { channel in
-                logger.info("listening on \(channel.localAddress.map { "\($0)" } ?? "?")")
-            },
             logger: logger)
         // A newly registered version is picked up without a restart.
         let watcher = Task {
@@ -105,5 +106,30 @@ enum Blocking {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try work() }) }.start()
         }
+    }
+}
+
+/// GET /ready over a plain socket: the image has no curl.
+enum Probe {
+    static func ready(host: String, port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host == "0.0.0.0" ? "127.0.0.1" : host)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { return false }
+        let request = Array("GET /ready HTTP/1.0\r\nHost: localhost\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, 0) }) == request.count else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        let status = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+        return status.hasPrefix("HTTP/1.1 200") || status.hasPrefix("HTTP/1.0 200")
     }
 }

@@ -82,6 +82,18 @@ import Testing
         #expect(try database.connect().query("SELECT count(*) FROM people.people").rows[0].decode(Int.self, 0) == 10_000)
     }
 
+    @Test func test_serve_role_reads_the_models_and_nothing_else() throws {
+        let serve = try database.connect(as: "pgpipe_serve")
+        for statement in ["SELECT * FROM ml.models", "SELECT * FROM census.model_performance", "SELECT * FROM accident.model_metrics",
+                          "SELECT code, label FROM accident.police_force"] {
+            #expect(failure(serve, statement) == nil, "pgpipe_serve may not: \(statement)")
+        }
+        for statement in ["SELECT * FROM people.people", "SELECT * FROM census.persons", "SELECT * FROM ingest.runs",
+                          "DELETE FROM ml.models", "UPDATE ml.models SET threshold = 0.9", "CREATE TABLE ml.extra (x int)"] {
+            #expect(failure(serve, statement) == "42501", "pgpipe_serve ran: \(statement)")
+        }
+    }
+
     @Test func test_ingest_role_loads_twice_but_cannot_change_the_schema() throws {
         for _ in 1...2 {
             let run = try loadPeople(as: "pgpipe_ingest")

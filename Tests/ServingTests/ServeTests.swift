@@ -185,7 +185,8 @@ func problem(_ response: TestResponse) throws -> Problem {
         let accidents = try runTool("ingest", ["accidents", "--data-dir", "data", "--rejects", "\(folder.path)/accidents_rejects.jsonl", "--quiet"], environment: database.environment)
         #expect(accidents.status == 0, "\(accidents.stderr)")
 
-        let loader = ModelLoader(configuration: database.configuration, sql: SQLFolder(root: Repository.path("sql")), logger: Logger(label: "test"))
+        // As the service's own role: it may read all that serving needs.
+        let loader = ModelLoader(configuration: PostgresConfiguration(conninfo: "dbname=\(database.name) user=pgpipe_serve"), sql: SQLFolder(root: Repository.path("sql")), logger: Logger(label: "test"))
         let (models, newest) = try loader.load()
         #expect(Set(models.map(\.name)) == ["census_income_xgboost", "accident_severity_logistic"])
         let catalog = ModelCatalog(models, newestModelID: newest)
