@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// A JSON document as decoded, keeping what a request said apart: true is not 1, null is not absent.
@@ -26,9 +27,67 @@ public enum JSONValue: Decodable, Sendable, Equatable {
         }
     }
 
+    /// The number of elements of a top-level JSON array, counted without decoding (commas at depth 1 outside
+    /// strings), so that an array over the limit is refused before it costs a full parse; nil when the body
+    /// is not an array, or deeper than `maximumDepth`.
+    public static func topLevelCount(_ bytes: [UInt8], maximumDepth: Int = 32) -> Int? {
+        var depth = 0, count = 0, inString = false, escaped = false, sawValue = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true; if depth == 1 { sawValue = true }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                if depth == 0 && byte == UInt8(ascii: "{") { return nil }
+                if depth == 1 { sawValue = true }
+                depth += 1
+                if depth > maximumDepth { return nil }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            case UInt8(ascii: ","): if depth == 1 { count += 1 }
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): break
+            default:
+                if depth == 0 { return nil }
+                if depth == 1 { sawValue = true }
+            }
+        }
+        return sawValue ? count + 1 : 0
+    }
+
+    /// How deep the document nests (arrays and objects), counted without decoding.
+    public static func depth(_ bytes: [UInt8]) -> Int {
+        var depth = 0, deepest = 0, inString = false, escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1; deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
+    }
+
     /// Parses a request body; nil when it is not JSON.
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    /// The value as JSON text (whole numbers without a fraction).
+    public var jsonText: JSONText.Value {
+        switch self {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? .number(String(Int(number))) : .double(number)
+        case .string(let text): .string(text)
+        case .array(let values): .array(values.map(\.jsonText))
+        case .object(let members): .object(members.keys.sorted().map { ($0, members[$0]!.jsonText) })
+        }
     }
 
     /// What kind of value this is, for error messages ("a string", "an array").

@@ -37,7 +37,41 @@ public final class ModelCatalog: @unchecked Sendable {
     }
 
     public var isEmpty: Bool { lock.withLock { models.isEmpty } }
+
+    /// Replaces the catalogue with `loaded`, keeping the versions served before that failed to load this time.
+    public func replace(loaded: [ServedModel], failed: [(name: String, version: Int)], newestModelID: Int) {
+        let kept = failed.compactMap { model($0.name, version: $0.version) }
+        replace(loaded + kept, newestModelID: newestModelID)
+    }
     public var newest: Int { lock.withLock { newestModelID } }
+}
+
+/// Whether the database answers, and the newest model id, checked on one kept connection (opened again after
+/// a failure) from a background thread; readers get the last answer without waiting.
+public final class DatabaseStatus: @unchecked Sendable {
+    private let configuration: PostgresConfiguration
+    private let lock = NSLock()
+    private var connection: Connection?
+    private var lastReachable = false
+
+    public init(configuration: PostgresConfiguration) {
+        self.configuration = configuration
+    }
+
+    public var reachable: Bool { lock.withLock { lastReachable } }
+
+    /// Checks now (blocking: call it off the event loop); returns the newest model id, nil when unreachable.
+    @discardableResult
+    public func refresh() -> Int? {
+        let newest = try? { () throws -> Int in
+            let connection = try self.connection ?? Connection(configuration)
+            self.connection = connection
+            return try connection.query("SELECT coalesce(max(model_id), 0) FROM ml.models").rows[0].decode(Int.self, 0)
+        }()
+        if newest == nil { connection = nil }
+        lock.withLock { lastReachable = newest != nil }
+        return newest
+    }
 }
 
 /// Reads the registered models from `ml.models` (and what serving them needs: the accident lookups' labels,
@@ -53,20 +87,12 @@ public struct ModelLoader: Sendable {
         self.logger = logger
     }
 
-    /// The highest model id registered, to tell when a new version appeared.
-    public func newestModelID() throws -> Int {
-        try Connection(configuration).query("SELECT coalesce(max(model_id), 0) FROM ml.models").rows[0].decode(Int.self, 0)
-    }
-
-    /// Whether the database answers.
-    public func ping() throws {
-        try Connection(configuration).query("SELECT 1")
-    }
-
-    public func load() throws -> (models: [ServedModel], newestModelID: Int) {
+    /// The models that load, the newest model id, and the versions that failed (kept as they were by the caller).
+    public func load() throws -> (models: [ServedModel], newestModelID: Int, failed: [(name: String, version: Int)]) {
         let connection = try Connection(configuration)
         let rows = try connection.query(try sql.query("models/served_models.sql")).rows
         var served: [ServedModel] = []
+        var failed: [(name: String, version: Int)] = []
         var newest = 0
         for row in rows {
             let id = try row.decode(Int.self, 0), name = try row.decode(String.self, 1), version = try row.decode(Int.self, 2)
@@ -77,7 +103,7 @@ public struct ModelLoader: Sendable {
                 case "xgboost":
                     let file = try row.decode(String?.self, 7).map { " (\($0))" } ?? ""
                     served.append(try .census(
-                        name: name, version: version, model: try XGBoostModel(json: definition), threshold: try row.decode(Double.self, 5),
+                        id: id, name: name, version: version, model: try XGBoostModel(json: definition), threshold: try row.decode(Double.self, 5),
                         trainingData: "model file sha256 \(try row.decode(String.self, 6))\(file)", metrics: try censusMetrics(id, connection)))
                 case "logistic_regression":
                     let stored = try JSONDecoder().decode(StoredLogisticRegression.self, from: definition)
@@ -85,16 +111,17 @@ public struct ModelLoader: Sendable {
                         classCount: stored.classes.count, featureCount: stored.features.count,
                         coefficients: stored.coefficients.flatMap { $0 }, intercepts: stored.intercepts)
                     served.append(.accident(
-                        name: name, version: version, model: model, features: stored.features, classes: stored.classes,
+                        id: id, name: name, version: version, model: model, features: stored.features, classes: stored.classes,
                         labels: try accidentLabels(connection), trainingData: stored.training_data, metrics: try accidentMetrics(id, connection)))
                 default:
                     logger.warning("model \(name) v\(version): kind not served")
                 }
             } catch {
                 logger.error("model \(name) v\(version) cannot be served: \(error)")
+                failed.append((name, version))
             }
         }
-        return (served, newest)
+        return (served, newest, failed)
     }
 
     private struct StoredLogisticRegression: Decodable {

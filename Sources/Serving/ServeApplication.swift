@@ -9,11 +9,11 @@ public struct ServeSettings: Sendable {
     /// Records one POST /predict may hold.
     public var maxRecords = 1000
     /// Bytes a request body may have.
-    public var maxBodyBytes = 4 << 20
+    public var maxBodyBytes = 1 << 20
     /// The OpenAPI document served at /openapi.yaml.
     public var openAPI: [UInt8] = []
 
-    public init(maxRecords: Int = 1000, maxBodyBytes: Int = 4 << 20, openAPI: [UInt8] = []) {
+    public init(maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, openAPI: [UInt8] = []) {
         self.maxRecords = maxRecords
         self.maxBodyBytes = maxBodyBytes
         self.openAPI = openAPI
@@ -30,16 +30,20 @@ public struct ServeEndpoints: Sendable {
     public let reload: (@Sendable () async throws -> Void)?
     /// Whether the database answers (off the event loop).
     public let databaseReachable: @Sendable () async -> Bool
+    /// Where served predictions are recorded; nil records nothing.
+    public let log: PredictionLog?
 
     public init(
         catalog: ModelCatalog, settings: ServeSettings, metrics: ServeMetrics,
-        reload: (@Sendable () async throws -> Void)?, databaseReachable: @escaping @Sendable () async -> Bool
+        reload: (@Sendable () async throws -> Void)?, databaseReachable: @escaping @Sendable () async -> Bool,
+        log: PredictionLog? = nil
     ) {
         self.catalog = catalog
         self.settings = settings
         self.metrics = metrics
         self.reload = reload
         self.databaseReachable = databaseReachable
+        self.log = log
     }
 
     /// The routes, as openapi.yaml lists them: method and path template.
@@ -61,6 +65,9 @@ public struct ServeEndpoints: Sendable {
             return json(status, out)
         }
     }
+
+    /// Bad fields listed in one problem at most.
+    static let errorsShown = 100
 
     public func health() -> Answer { .object([("status", .string("up"))]) }
 
@@ -90,26 +97,49 @@ public struct ServeEndpoints: Sendable {
             try await reload()
             return .object([("models", .number(String(catalog.all.count)))])
         } catch {
-            return .problem(Problem(status: 503, title: "Service Unavailable", detail: "the models could not be reloaded: \(error)"))
+            return .problem(Problem(status: 503, title: "Service Unavailable", detail: "the models could not be read from the database; the ones loaded before are still served (the service's log says why)"))
         }
     }
 
-    /// POST /predict/{model}: one record (an object) or up to `maxRecords` of them (an array).
-    public func predict(model name: String, version: String?, contentType: String?, body: [UInt8]) -> Answer {
+    /// What can be refused before the body is read: the content type, the model and version.
+    public func admit(model name: String, version: String?, contentType: String?) -> Answer? {
         let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "application/json" else {
             return .problem(Problem(status: 415, title: "Unsupported Media Type", detail: "send the records as application/json, not \(contentType ?? "no content type")"))
         }
+        if catalog.isEmpty {
+            return .problem(Problem(status: 503, title: "Service Unavailable", detail: "no model is loaded yet; /ready says when"))
+        }
+        if case .failure(let problem) = lookUp(name, version: version) { return .problem(problem) }
+        return nil
+    }
+
+    private func lookUp(_ name: String, version: String?) -> Result<ServedModel, Problem> {
         var requested: Int?
         if let version {
             guard let number = Int(version), number >= 1 else {
-                return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "version must be a whole number from 1", errors: [.init(record: 0, field: "version", reason: "\"\(version)\" is not a version")]))
+                return .failure(Problem(status: 422, title: "Unprocessable Content", detail: "version must be a whole number from 1", errors: [.init(record: 0, field: "version", reason: "\"\(version)\" is not a version")]))
             }
             requested = number
         }
         guard let model = catalog.model(name, version: requested) else {
             let known = catalog.all.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")
-            return .problem(Problem(status: 404, title: "Not Found", detail: "no model \(name)\(requested.map { " version \($0)" } ?? ""); served: \(known.isEmpty ? "none" : known)"))
+            return .failure(Problem(status: 404, title: "Not Found", detail: "no model \(name)\(requested.map { " version \($0)" } ?? ""); served: \(known.isEmpty ? "none" : known)"))
+        }
+        return .success(model)
+    }
+
+    /// POST /predict/{model}: one record (an object) or up to `maxRecords` of them (an array).
+    public func predict(model name: String, version: String?, contentType: String?, body: [UInt8]) -> Answer {
+        if let refused = admit(model: name, version: version, contentType: contentType) { return refused }
+        guard case .success(let model) = lookUp(name, version: version) else { return .problem(Problem(status: 404, title: "Not Found", detail: "no model \(name)")) }
+        // Cheap checks first: a body over the record limit, or nested deeper than any record, is refused
+        // before it costs a parse.
+        if let count = JSONValue.topLevelCount(body), count > settings.maxRecords {
+            return .problem(Problem(status: 413, title: "Content Too Large", detail: "\(count) records; one request may hold \(settings.maxRecords)"))
+        }
+        guard JSONValue.depth(body) <= 3 else {
+            return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "records are objects of plain values; this body nests \(JSONValue.depth(body)) levels deep"))
         }
         guard let document = JSONValue.parse(body) else {
             return .problem(Problem(status: 400, title: "Bad Request", detail: "the body is not JSON"))
@@ -133,9 +163,19 @@ public struct ServeEndpoints: Sendable {
             }
         }
         guard errors.isEmpty else {
-            return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "\(Set(errors.map(\.record)).count) of \(records.count) records have bad fields", errors: errors))
+            let shown = Array(errors.prefix(Self.errorsShown))
+            let more = errors.count > shown.count ? "; the first \(shown.count) of \(errors.count) bad fields are listed" : ""
+            return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "\(Set(errors.map(\.record)).count) of \(records.count) records have bad fields\(more)", errors: shown))
         }
         metrics.predicted(model: model.name, version: model.version, count: answers.count)
+        if let log {
+            for (record, answer) in zip(records, answers) {
+                var inputs: [UInt8] = [], output: [UInt8] = []
+                JSONText.append(record.jsonText, to: &inputs)
+                JSONText.append(answer, to: &output)
+                log.record(modelID: model.id, inputs: inputs, output: output)
+            }
+        }
         if case .array = document {
             var out: [UInt8] = []
             JSONText.append(.array(answers), to: &out)
@@ -162,13 +202,24 @@ public struct ServeEndpoints: Sendable {
         router.post("/models/reload") { _, _ in respond(await reloadModels()) }
         router.get("/metrics") { _, _ in respond(prometheus()) }
         router.get("/openapi.yaml") { _, _ in respond(openAPI()) }
+        // A known path with another method: 405 with the methods it has.
+        for (path, methods) in Dictionary(grouping: Self.routes, by: \.path) {
+            let allowed = methods.map(\.method).sorted()
+            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !allowed.contains(method.rawValue) {
+                router.on(RouterPath(path), method: method) { _, _ in
+                    var response = respond(.problem(Problem(status: 405, title: "Method Not Allowed", detail: "\(path) takes \(allowed.joined(separator: ", "))")))
+                    response.headers[.allow] = allowed.joined(separator: ", ")
+                    return response
+                }
+            }
+        }
         router.post("/predict/{model}") { request, context in
+            let model = context.parameters.get("model") ?? "", version = request.uri.queryParameters.get("version").map { String($0) }
+            // Refused before the body is read, when it can be.
+            if let refused = admit(model: model, version: version, contentType: request.headers[.contentType]) { return respond(refused) }
             var request = request
             let buffer = try await request.collectBody(upTo: settings.maxBodyBytes)
-            let answer = predict(
-                model: context.parameters.get("model") ?? "", version: request.uri.queryParameters.get("version").map { String($0) },
-                contentType: request.headers[.contentType], body: Array(buffer: buffer))
-            return respond(answer)
+            return respond(predict(model: model, version: version, contentType: request.headers[.contentType], body: Array(buffer: buffer)))
         }
         return router
     }

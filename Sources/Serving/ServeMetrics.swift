@@ -17,6 +17,8 @@ public final class ServeMetrics: Sendable {
     static var predictions: MetricNameDescriptor { name("predictions", "total", "Records predicted, by model and version") }
     static var reloads: MetricNameDescriptor { name("reloads", "total", "Times the models were read from ml.models") }
     static var loaded: MetricNameDescriptor { name("loaded", "models", "Model versions being served") }
+    static var recorded: MetricNameDescriptor { name("predictions_recorded", "total", "Served predictions written to ml.served_predictions") }
+    static var dropped: MetricNameDescriptor { name("predictions_dropped", "total", "Served predictions not recorded: the queue was full while the database could not be written") }
 
     public init() {}
 
@@ -33,6 +35,15 @@ public final class ServeMetrics: Sendable {
     public func reloaded(models: Int) {
         registry.makeCounter(descriptor: Self.reloads).increment()
         registry.makeGauge(descriptor: Self.loaded).record(Int64(models))
+    }
+
+    func recorded(_ count: Int) {
+        registry.makeCounter(descriptor: Self.recorded).increment(by: Int64(count))
+    }
+
+    func dropped(_ count: Int) {
+        guard count > 0 else { return }
+        registry.makeCounter(descriptor: Self.dropped).increment(by: Int64(count))
     }
 
     public func exposition() -> [UInt8] {

@@ -11,6 +11,8 @@ enum Outcome {
 /// One registered model version, ready to answer from memory: how a record's fields become its features,
 /// and what it answers.
 public struct ServedModel: Sendable {
+    /// Its row in ml.models (0 when not read from there).
+    public let id: Int
     public let name: String
     public let version: Int
     public let kind: String
@@ -44,24 +46,24 @@ public struct ServedModel: Sendable {
     static let severityNames = [1: "fatal", 2: "serious", 3: "slight"]
 
     /// The census XGBoost model: its features must be age and one-hot columns of the four categories.
-    public static func census(name: String, version: Int, model: XGBoostModel, threshold: Double, trainingData: String?, metrics: [(String, Double)]) throws -> ServedModel {
+    public static func census(id: Int = 0, name: String, version: Int, model: XGBoostModel, threshold: Double, trainingData: String?, metrics: [(String, Double)]) throws -> ServedModel {
         let encoder = try OneHotEncoder(featureNames: model.featureNames, numeric: ["age"], categorical: Array(censusInputs.dropFirst()))
         // The model's columns keep the file's spelling (" Female"); a person writes "Female".
         let spellings = encoder.categories.map { spellings in
             Dictionary(spellings.map { ($0.trimmingCharacters(in: .whitespaces), $0) }) { first, _ in first }
         }
         return ServedModel(
-            name: name, version: version, kind: "xgboost", features: model.featureNames, trainingData: trainingData, metrics: metrics,
+            id: id, name: name, version: version, kind: "xgboost", features: model.featureNames, trainingData: trainingData, metrics: metrics,
             predictor: .census(model, encoder, spellings: spellings, threshold: threshold))
     }
 
     /// The accident model: `labels` maps each attribute to its lookup (code → label).
     public static func accident(
-        name: String, version: Int, model: LogisticRegression, features: [String], classes: [Int],
+        id: Int = 0, name: String, version: Int, model: LogisticRegression, features: [String], classes: [Int],
         labels: [String: [String: String]], trainingData: String?, metrics: [(String, Double)]
     ) -> ServedModel {
         ServedModel(
-            name: name, version: version, kind: "logistic_regression", features: features, trainingData: trainingData, metrics: metrics,
+            id: id, name: name, version: version, kind: "logistic_regression", features: features, trainingData: trainingData, metrics: metrics,
             predictor: .accident(
                 model, position: Dictionary(uniqueKeysWithValues: features.enumerated().map { ($1, $0) }),
                 labels: labels.mapValues { Dictionary($0.map { ($1.lowercased(), $0) }) { first, _ in first } }, classes: classes))
@@ -71,6 +73,9 @@ public struct ServedModel: Sendable {
     func predict(_ record: JSONValue, index: Int) -> Outcome {
         guard case .object(let fields) = record else {
             return .failure([Problem.FieldError(record: index, field: "", reason: "a record is an object of fields, not \(record.kind)")])
+        }
+        guard fields.count <= 2 * inputs.count else {
+            return .failure([Problem.FieldError(record: index, field: "", reason: "\(fields.count) fields; \(name) takes \(inputs.count): \(inputs.joined(separator: ", "))")])
         }
         var errors = fields.keys.sorted().filter { !inputs.contains($0) }.map {
             Problem.FieldError(record: index, field: $0, reason: "not an input of \(name); its inputs are \(inputs.joined(separator: ", "))")
@@ -123,7 +128,8 @@ public struct ServedModel: Sendable {
                     code = number == -1 ? "missing" : String(Int(number))
                 case .string(let text)?:
                     let label = text.trimmingCharacters(in: .whitespaces)
-                    if let found = labels[input]?[label.lowercased()] { code = found }
+                    // "Data missing or out of range" is code -1, which the loader reads as no value.
+                    if let found = labels[input]?[label.lowercased()] { code = found == "-1" ? "missing" : found }
                     else if let number = Int(label) { code = number == -1 ? "missing" : String(number) }
                     else {
                         errors.append(.init(record: index, field: input, reason: "unknown \(input) \"\(label)\": give a DfT code or one of its labels"))

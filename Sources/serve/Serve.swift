@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
     var maxRecords = 1000
 
     @Option(help: "Bytes a request body may have.")
-    var maxBodyBytes = 4 << 20
+    var maxBodyBytes = 1 << 20
 
     @Option(help: "Seconds between checks for a newly registered model version.")
     var refresh = 30
@@ -68,35 +68,62 @@ struct Serve: AsyncParsableCommand {
         let loader = ModelLoader(configuration: configuration, sql: SQLFolder(root: sql), logger: logger)
         let catalog = ModelCatalog()
         let metrics = ServeMetrics()
+        let status = DatabaseStatus(configuration: configuration)
+        let reloader = Reloader()
         @Sendable func reload() async throws {
-            let (models, newest) = try await Blocking.run { try loader.load() }
-            catalog.replace(models, newestModelID: newest)
-            metrics.reloaded(models: models.count)
-            logger.info("serving \(models.map { "\($0.name) v\($0.version)" }.joined(separator: ", "))")
+            try await reloader.run {
+                let (models, newest, failed) = try await Blocking.run { try loader.load() }
+                catalog.replace(loaded: models, failed: failed, newestModelID: newest)
+                metrics.reloaded(models: catalog.all.count)
+                logger.info("serving \(catalog.all.map { "\($0.name) v\($0.version)" }.joined(separator: ", "))")
+            }
         }
         do {
             try await reload()
         } catch {
             logger.error("no models yet (\(error)); /ready says 503 until they load")
         }
+        let log = PredictionLog(configuration: configuration, metrics: metrics, logger: logger)
+        log.start()
+        defer { log.stop() }
         let endpoints = ServeEndpoints(
             catalog: catalog, settings: ServeSettings(maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec)),
-            metrics: metrics, reload: reload,
-            databaseReachable: { (try? await Blocking.run { try loader.ping() }) != nil })
-        let refresh = refresh
+            metrics: metrics, reload: reload, databaseReachable: { status.reachable }, log: log)
         let app = Application(
-            router: endpoints.router(), configuration: .init(address: .hostname(host, port: port), serverName: "pgpipe-serve"),
+            router: endpoints.router(),
+            // Slow clients do not hold a connection for ever.
+            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "pgpipe-serve"),
             logger: logger)
-        // A newly registered version is picked up without a restart.
+        // Every 5 s, on one kept connection: is the database there (for /ready), and is there a new model version
+        // (reloaded at most every --refresh seconds)?
+        let refresh = refresh
         let watcher = Task {
+            var lastReload = ContinuousClock.now
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(refresh))
-                guard let newest = try? await Blocking.run({ try loader.newestModelID() }), newest != catalog.newest else { continue }
-                try? await reload()
+                let newest = try? await Blocking.run { status.refresh() }
+                if let newest, newest != catalog.newest || catalog.isEmpty, ContinuousClock.now - lastReload >= .seconds(refresh) {
+                    lastReload = ContinuousClock.now
+                    try? await reload()
+                }
+                try? await Task.sleep(for: .seconds(5))
             }
         }
         defer { watcher.cancel() }
         try await app.runService()
+    }
+}
+
+/// One reload at a time: a caller arriving while one runs waits for it instead of starting another.
+actor Reloader {
+    private var running: Task<Void, Error>?
+
+    func run(_ work: @escaping @Sendable () async throws -> Void) async throws {
+        if let running { return try await running.value }
+        let task = Task { try await work() }
+        running = task
+        defer { running = nil }
+        try await task.value
     }
 }
 

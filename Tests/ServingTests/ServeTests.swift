@@ -18,11 +18,14 @@ func censusCatalog() throws -> (ModelCatalog, XGBoostModel) {
     return (ModelCatalog([served], newestModelID: 1), model)
 }
 
-func endpoints(_ catalog: ModelCatalog, maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, reload: (@Sendable () async throws -> Void)? = nil, reachable: Bool = true) throws -> ServeEndpoints {
+func endpoints(
+    _ catalog: ModelCatalog, maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, reload: (@Sendable () async throws -> Void)? = nil,
+    reachable: Bool = true, metrics: ServeMetrics = ServeMetrics(), log: PredictionLog? = nil
+) throws -> ServeEndpoints {
     let spec = try Data(contentsOf: URL(fileURLWithPath: Repository.path("openapi.yaml")))
     return ServeEndpoints(
         catalog: catalog, settings: ServeSettings(maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec)),
-        metrics: ServeMetrics(), reload: reload, databaseReachable: { reachable })
+        metrics: metrics, reload: reload, databaseReachable: { reachable }, log: log)
 }
 
 func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
@@ -111,6 +114,11 @@ func problem(_ response: TestResponse) throws -> Problem {
             ])
             let notObject = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json("[1]"))
             #expect(notObject.status.code == 422)
+            let nested = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json(#"[{"age": [[[[1]]]]}]"#))
+            #expect(nested.status.code == 422)
+            #expect(try problem(nested).detail.contains("nests 6 levels deep"))
+            let wide = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json("{" + (0..<50).map { "\"a\($0)\": 0" }.joined(separator: ",") + "}"))
+            #expect(try problem(wide).errors?.count == 1, "one error for a record of 50 fields")
             // 413: more records than allowed, and a body over the limit.
             let many = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json("[" + Array(repeating: record, count: 4).joined(separator: ",") + "]"))
             #expect(many.status.code == 413)
@@ -121,7 +129,7 @@ func problem(_ response: TestResponse) throws -> Problem {
             // Still up, and it counted all of that.
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
-            #expect(metrics.contains(#"pgpipe_serve_requests_total{route="/predict/{model}",status="422"} 2"#), "\(metrics)")
+            #expect(metrics.contains(#"pgpipe_serve_requests_total{route="/predict/{model}",status="422"} 4"#), "\(metrics)")
             #expect(metrics.contains("pgpipe_serve_request_duration_seconds_bucket"))
         }
     }
@@ -142,6 +150,15 @@ func problem(_ response: TestResponse) throws -> Problem {
             let spec = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(spec.status == .ok)
             #expect(String(buffer: spec.body).hasPrefix("openapi: 3.1"))
+            // Every route of the spec is routed (not the router's 404), and another method on it is a 405.
+            for route in try Self.specRoutes() {
+                let uri = route.path.replacingOccurrences(of: "{model}", with: "census_income_xgboost")
+                let response = try await client.execute(uri: uri, method: HTTPRequest.Method(route.method)!, headers: jsonHeaders, body: json("{}"))
+                #expect(![404, 405].contains(response.status.code), "\(route.method) \(route.path): \(response.status)")
+                let other = try await client.execute(uri: uri, method: route.method == "GET" ? .delete : .get)
+                #expect(other.status.code == 405, "\(route.path)")
+                #expect(other.headers[.allow] == route.method, "\(route.path)")
+            }
         }
         #expect(Set(try Self.specRoutes().map { "\($0.method) \($0.path)" }) == Set(ServeEndpoints.routes.map { "\($0.method) \($0.path)" }),
                 "openapi.yaml and the router list the same routes")
@@ -158,6 +175,25 @@ func problem(_ response: TestResponse) throws -> Problem {
             for method in ["get", "post", "put", "delete", "patch"] where line == "    \(method):" { routes.append((method.uppercased(), path)) }
         }
         return routes
+    }
+
+    @Test func test_predictions_are_served_while_the_log_cannot_reach_the_database_and_the_loss_is_counted() async throws {
+        let (catalog, _) = try censusCatalog()
+        let metrics = ServeMetrics()
+        // A port nobody listens on: the log cannot write.
+        let log = PredictionLog(
+            configuration: PostgresConfiguration(conninfo: "host=127.0.0.1 port=1 dbname=x connect_timeout=1"), capacity: 5,
+            metrics: metrics, logger: Logger(label: "test"))
+        let app = Application(router: try endpoints(catalog, metrics: metrics, log: log).router())
+        try await app.test(.router) { client in
+            let record = #"{"age": 38, "sex": "Female", "marital_stat": "Never married", "education": "Children", "tax_filer_stat": "Single"}"#
+            let response = try await client.execute(
+                uri: "/predict/census_income_xgboost", method: .post, headers: jsonHeaders, body: json("[" + Array(repeating: record, count: 8).joined(separator: ",") + "]"))
+            #expect(response.status == .ok)
+            #expect(!log.flush(), "the database is unreachable")
+            let exposition = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(exposition.contains("pgpipe_serve_predictions_dropped_total 3"), "\(exposition)")
+        }
     }
 
     @Test func test_a_live_server_on_loopback_answers() async throws {
@@ -187,7 +223,8 @@ func problem(_ response: TestResponse) throws -> Problem {
 
         // As the service's own role: it may read all that serving needs.
         let loader = ModelLoader(configuration: PostgresConfiguration(conninfo: "dbname=\(database.name) user=pgpipe_serve"), sql: SQLFolder(root: Repository.path("sql")), logger: Logger(label: "test"))
-        let (models, newest) = try loader.load()
+        let (models, newest, failed) = try loader.load()
+        #expect(failed.isEmpty)
         #expect(Set(models.map(\.name)) == ["census_income_xgboost", "accident_severity_logistic"])
         let catalog = ModelCatalog(models, newestModelID: newest)
         let connection = try database.connect()
@@ -224,7 +261,11 @@ func problem(_ response: TestResponse) throws -> Problem {
         let censusBodies = bodies(censusRecords), accidentBodies = bodies(accidentRecords)
         let censusExpected = try censusRows.map { try #require(Double($0[5] ?? "")).bitPattern }
         let accidentExpected = try accidentRows.map { row in try [8, 9, 10].map { try #require(Double(row[$0] ?? "")).bitPattern } }
-        let app = Application(router: try endpoints(catalog).router())
+        // Every served prediction is recorded, as pgpipe_serve (which may insert there and nothing more).
+        let log = PredictionLog(
+            configuration: PostgresConfiguration(conninfo: "dbname=\(database.name) user=pgpipe_serve"), capacity: 200_000,
+            metrics: ServeMetrics(), logger: Logger(label: "test"))
+        let app = Application(router: try endpoints(catalog, log: log).router())
         try await app.test(.router) { client in
             /// The numbers after `key` in the answer, read with Double(String) (correctly rounded; Foundation's
             /// JSONSerialization is not), as bit patterns.
@@ -249,8 +290,29 @@ func problem(_ response: TestResponse) throws -> Problem {
             }
             #expect(servedAccidents.count == accidentExpected.count)
             #expect(zip(servedAccidents, accidentExpected).filter { $0 != $1 }.count == 0, "accident probabilities equal accident.predictions, bit for bit")
+            #expect(log.flush())
+            // A lookup label scores as its code; "Data missing or out of range" (-1) as a missing value.
+            let byCode = try await client.execute(uri: "/predict/accident_severity_logistic", method: .post, headers: jsonHeaders, body: json(
+                #"{"police_force": 1, "officer_attended": 1, "light_conditions": -1, "weather_conditions": 1, "road_surface_conditions": 1, "special_conditions_at_site": 0, "carriageway_hazards": 0, "urban_or_rural_area": 1}"#))
+            let byLabel = try await client.execute(uri: "/predict/accident_severity_logistic", method: .post, headers: jsonHeaders, body: json(
+                #"{"police_force": "Metropolitan Police", "officer_attended": 1, "light_conditions": "data missing or out of range", "weather_conditions": 1, "road_surface_conditions": 1, "special_conditions_at_site": 0, "carriageway_hazards": 0, "urban_or_rural_area": 1}"#))
+            #expect(byCode.status == .ok && String(buffer: byCode.body) == String(buffer: byLabel.body), "\(String(buffer: byLabel.body))")
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(metrics.contains(#"pgpipe_serve_predictions_total{model="census_income_xgboost",version="1"} 10000"#), "\(metrics)")
         }
+        // 10,000 census records once, 20,000 accidents three times (one post per probability read above).
+        #expect(try connection.query("SELECT count(*) FROM ml.served_predictions").rows[0].decode(Int.self, 0) == 10_000 + 3 * accidentRows.count)
+        let first = try connection.query("""
+            SELECT s.inputs::text, (s.output ->> 'probability')::float8::text FROM ml.served_predictions s
+            JOIN ml.models m USING (model_id) WHERE m.kind = 'xgboost' AND s.inputs ->> 'age' = (SELECT age::text FROM census.predictions ORDER BY source_line LIMIT 1)
+            LIMIT 1
+            """).rows
+        #expect(first.count == 1)
+        // Online drift: the records served are the reference batch's own, so every input's PSI is 0.
+        let report = try runTool("summary", ["served_drift", "--output", folder.path], environment: database.environment(as: "pgpipe_summary"))
+        #expect(report.status == 0, "\(report.stderr)")
+        let drift = try String(contentsOfFile: "\(folder.path)/served_drift.csv", encoding: .utf8)
+        #expect(drift.split(separator: "\r\n").count == 5, "\(drift)")
+        #expect(drift.split(separator: "\r\n").dropFirst().allSatisfy { $0.hasSuffix(",10000,0.000000") }, "\(drift)")
     }
 }

@@ -1,0 +1,117 @@
+import Foundation
+import Formats
+import Logging
+import Postgres
+
+/// Records every served prediction in `ml.served_predictions`, off the request path: requests append to a
+/// bounded queue (never waiting on the database), and a thread of its own COPYs what has queued in batches.
+/// When the database is down the queue keeps what fits and the rest is counted as dropped, so predictions are
+/// still served and the loss is visible on /metrics.
+public final class PredictionLog: @unchecked Sendable {
+    struct Entry {
+        let servedAt: String
+        let modelID: Int
+        let inputs: [UInt8]
+        let output: [UInt8]
+    }
+
+    private let configuration: PostgresConfiguration
+    private let capacity: Int
+    private let metrics: ServeMetrics
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var queue: [Entry] = []
+    private var stopped = false
+    private var connection: Connection?
+    /// Now, as Postgres reads a timestamptz: `2026-11-23 22:17:28.123456+00`.
+    static func now() -> String {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        var parts = tm()
+        var seconds = time.tv_sec
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(time.tv_nsec / 1000))
+    }
+
+    /// `capacity` entries wait at most; every `interval` (or as soon as `batch` wait) they are written.
+    public init(configuration: PostgresConfiguration, capacity: Int = 100_000, metrics: ServeMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.capacity = capacity
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Queues one served prediction; drops it (and counts it) when the queue is full.
+    func record(modelID: Int, inputs: [UInt8], output: [UInt8]) {
+        let entry = Entry(servedAt: Self.now(), modelID: modelID, inputs: inputs, output: output)
+        condition.lock()
+        defer { condition.unlock() }
+        guard queue.count < capacity else {
+            metrics.dropped(1)
+            return
+        }
+        queue.append(entry)
+        if queue.count >= 1000 { condition.signal() }
+    }
+
+    /// Starts the writer thread: it wakes every `interval`, or when 1,000 entries wait, until `stop`.
+    public func start(interval: TimeInterval = 1) {
+        Thread { [self] in
+            while true {
+                condition.lock()
+                if queue.count < 1000 && !stopped { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
+                let done = stopped
+                condition.unlock()
+                flush()
+                if done { return }
+            }
+        }.start()
+    }
+
+    /// Writes what waits; after a failure the entries go back to the front of the queue (what no longer fits
+    /// is dropped and counted) and the connection is opened again next time.
+    @discardableResult
+    public func flush() -> Bool {
+        condition.lock()
+        let batch = queue
+        queue.removeAll(keepingCapacity: true)
+        condition.unlock()
+        guard !batch.isEmpty else { return true }
+        do {
+            let connection = try self.connection ?? Connection(configuration)
+            self.connection = connection
+            try connection.copyIn("COPY ml.served_predictions (served_at, model_id, inputs, output) FROM STDIN") { writer in
+                var line: [UInt8] = []
+                for entry in batch {
+                    line.removeAll(keepingCapacity: true)
+                    line.append(contentsOf: "\(entry.servedAt)\t\(entry.modelID)\t".utf8)
+                    CopyText.appendEscaped(entry.inputs, to: &line)
+                    line.append(UInt8(ascii: "\t"))
+                    CopyText.appendEscaped(entry.output, to: &line)
+                    line.append(UInt8(ascii: "\n"))
+                    try writer.write(line)
+                }
+            }
+            metrics.recorded(batch.count)
+            return true
+        } catch {
+            connection = nil
+            logger.warning("could not record \(batch.count) served predictions: \(error)")
+            condition.lock()
+            let kept = batch.prefix(max(0, capacity - queue.count))
+            queue.insert(contentsOf: kept, at: 0)
+            condition.unlock()
+            metrics.dropped(batch.count - kept.count)
+            return false
+        }
+    }
+
+    /// Stops the writer thread after one last flush.
+    public func stop() {
+        condition.lock()
+        stopped = true
+        condition.signal()
+        condition.unlock()
+    }
+}
