@@ -27,50 +27,31 @@ public enum JSONValue: Decodable, Sendable, Equatable {
         }
     }
 
-    /// The number of elements of a top-level JSON array, counted without decoding (commas at depth 1 outside
-    /// strings), so that an array over the limit is refused before it costs a full parse; nil when the body
-    /// is not an array, or deeper than `maximumDepth`.
-    public static func topLevelCount(_ bytes: [UInt8], maximumDepth: Int = 32) -> Int? {
-        var depth = 0, count = 0, inString = false, escaped = false, sawValue = false
+    /// What a body looks like, read in one byte scan without decoding (strings skipped), so that a body over a
+    /// limit is refused before it costs a parse: the number of elements of a top-level array (commas at depth
+    /// 1; nil when the body is not an array), and how deep arrays and objects nest.
+    public static func shape(_ bytes: [UInt8]) -> (records: Int?, depth: Int) {
+        var depth = 0, deepest = 0, commas = 0, inString = false, escaped = false, sawValue = false
+        var isArray: Bool?
         for byte in bytes {
             if inString {
                 if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
                 continue
             }
             switch byte {
-            case UInt8(ascii: "\""): inString = true; if depth == 1 { sawValue = true }
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                if depth == 0 && byte == UInt8(ascii: "{") { return nil }
-                if depth == 1 { sawValue = true }
-                depth += 1
-                if depth > maximumDepth { return nil }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            case UInt8(ascii: ","): if depth == 1 { count += 1 }
-            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): break
-            default:
-                if depth == 0 { return nil }
-                if depth == 1 { sawValue = true }
-            }
-        }
-        return sawValue ? count + 1 : 0
-    }
-
-    /// How deep the document nests (arrays and objects), counted without decoding.
-    public static func depth(_ bytes: [UInt8]) -> Int {
-        var depth = 0, deepest = 0, inString = false, escaped = false
-        for byte in bytes {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
             case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1; deepest = max(deepest, depth)
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
             case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            case UInt8(ascii: ","): if depth == 1 { commas += 1 }
             default: break
             }
+            if isArray == nil { isArray = byte == UInt8(ascii: "[") }
+            if depth >= 1, byte != UInt8(ascii: ","), !(depth == 1 && byte == UInt8(ascii: "[")) { sawValue = true }
         }
-        return deepest
+        return (isArray == true ? (sawValue ? commas + 1 : 0) : nil, deepest)
     }
 
     /// Parses a request body; nil when it is not JSON.

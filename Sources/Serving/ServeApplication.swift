@@ -135,11 +135,12 @@ public struct ServeEndpoints: Sendable {
         guard case .success(let model) = lookUp(name, version: version) else { return .problem(Problem(status: 404, title: "Not Found", detail: "no model \(name)")) }
         // Cheap checks first: a body over the record limit, or nested deeper than any record, is refused
         // before it costs a parse.
-        if let count = JSONValue.topLevelCount(body), count > settings.maxRecords {
+        let shape = JSONValue.shape(body)
+        if let count = shape.records, count > settings.maxRecords {
             return .problem(Problem(status: 413, title: "Content Too Large", detail: "\(count) records; one request may hold \(settings.maxRecords)"))
         }
-        guard JSONValue.depth(body) <= 3 else {
-            return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "records are objects of plain values; this body nests \(JSONValue.depth(body)) levels deep"))
+        guard shape.depth <= 3 else {
+            return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "records are objects of plain values; this body nests \(shape.depth) levels deep"))
         }
         guard let document = JSONValue.parse(body) else {
             return .problem(Problem(status: 400, title: "Bad Request", detail: "the body is not JSON"))
