@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 
 /// weekly_report.html: the weekly census statistics for the sales team as one self-contained page (inline
 /// SVG charts and CSS, no script, no server), drawn from the weekly_summary and weekly_shares reports.
@@ -55,16 +56,11 @@ public enum WeeklyReportPage {
     }
 
     private static func table(_ result: Table) -> String {
-        let head = result.columns.map { "<th>\(escape($0.name))</th>" }.joined()
+        let head = result.columns.map { "<th>\($0.name.htmlEscaped)</th>" }.joined()
         let body = result.rows.map { row in
-            "<tr>" + result.columns.indices.map { "<td>\(escape(row[$0] ?? ""))</td>" }.joined() + "</tr>"
+            "<tr>" + result.columns.indices.map { "<td>\((row[$0] ?? "").htmlEscaped)</td>" }.joined() + "</tr>"
         }.joined(separator: "\n")
         return "<table><thead><tr>\(head)</tr></thead><tbody>\n\(body)\n</tbody></table>"
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
 
@@ -94,7 +90,7 @@ struct LineChart {
             "<text x=\"\(left - 6)\" y=\"\(y(low) + 4)\" text-anchor=\"end\">\(label(low))</text>",
         ]
         for (index, week) in weeks.enumerated() {
-            parts.append("<text x=\"\(x(index))\" y=\"\(height - 12)\" text-anchor=\"middle\">\(WeeklyReportPage.escape(week))</text>")
+            parts.append("<text x=\"\(x(index))\" y=\"\(height - 12)\" text-anchor=\"middle\">\(week.htmlEscaped)</text>")
         }
         for (number, (name, points)) in series.enumerated() {
             let colour = Self.colours[number % Self.colours.count]
@@ -106,11 +102,11 @@ struct LineChart {
             }
             let legendY = top + 14 + Double(number) * 18
             parts.append("<rect x=\"\(width - right + 12)\" y=\"\(legendY - 9)\" width=\"10\" height=\"10\" fill=\"\(colour)\"/>")
-            parts.append("<text x=\"\(width - right + 28)\" y=\"\(legendY)\">\(WeeklyReportPage.escape(String(name.prefix(25))))</text>")
+            parts.append("<text x=\"\(width - right + 28)\" y=\"\(legendY)\">\(String(name.prefix(25)).htmlEscaped)</text>")
         }
         return """
-            <figure><figcaption>\(WeeklyReportPage.escape(title))</figcaption>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(WeeklyReportPage.escape(title))">
+            <figure><figcaption>\(title.htmlEscaped)</figcaption>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(title.htmlEscaped)">
             \(parts.joined(separator: "\n"))
             </svg></figure>
             """

@@ -90,6 +90,11 @@ public struct ModelLoader: Sendable {
     /// The models that load, the newest model id, and the versions that failed (kept as they were by the caller).
     public func load() throws -> (models: [ServedModel], newestModelID: Int, failed: [(name: String, version: Int)]) {
         let connection = try Connection(configuration)
+        // One snapshot: the models, their metrics and the lookups as of one moment.
+        return try connection.withTransaction(isolation: .repeatableRead, readOnly: true) { try load(connection) }
+    }
+
+    private func load(_ connection: Connection) throws -> (models: [ServedModel], newestModelID: Int, failed: [(name: String, version: Int)]) {
         let rows = try connection.query(try sql.query("models/served_models.sql")).rows
         var served: [ServedModel] = []
         var failed: [(name: String, version: Int)] = []

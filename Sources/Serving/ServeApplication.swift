@@ -12,11 +12,14 @@ public struct ServeSettings: Sendable {
     public var maxBodyBytes = 1 << 20
     /// The OpenAPI document served at /openapi.yaml.
     public var openAPI: [UInt8] = []
+    /// How long a client may take to send a request body (a client trickling bytes is answered 408).
+    public var bodyTimeout: Duration = .seconds(30)
 
-    public init(maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, openAPI: [UInt8] = []) {
+    public init(maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, openAPI: [UInt8] = [], bodyTimeout: Duration = .seconds(30)) {
         self.maxRecords = maxRecords
         self.maxBodyBytes = maxBodyBytes
         self.openAPI = openAPI
+        self.bodyTimeout = bodyTimeout
     }
 }
 
@@ -48,9 +51,20 @@ public struct ServeEndpoints: Sendable {
 
     /// The routes, as openapi.yaml lists them: method and path template.
     public static let routes: [(method: String, path: String)] = [
-        ("GET", "/health"), ("GET", "/ready"), ("GET", "/models"), ("POST", "/models/reload"),
+        ("GET", "/"), ("GET", "/health"), ("GET", "/ready"), ("GET", "/models"), ("POST", "/models/reload"),
         ("POST", "/predict/{model}"), ("GET", "/metrics"), ("GET", "/openapi.yaml"),
     ]
+
+    /// The methods a path has (`GET`, `POST`), nil when no route template matches it.
+    public static func methods(allowedOn path: String) -> String? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        let methods = routes.filter { route in
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            return template.count == segments.count
+                && zip(template, segments).allSatisfy { $0 == $1 || ($0.hasPrefix("{") && !$1.isEmpty) }
+        }.map(\.method)
+        return methods.isEmpty ? nil : methods.sorted().joined(separator: ", ")
+    }
 
     public struct Answer: Sendable {
         public let status: Int
@@ -68,6 +82,11 @@ public struct ServeEndpoints: Sendable {
 
     /// Bad fields listed in one problem at most.
     static let errorsShown = 100
+
+    /// GET /: a form per model to try it in a browser.
+    public func page() -> Answer {
+        Answer(status: 200, contentType: "text/html; charset=utf-8", body: Array(ServePage.html(catalog.all).utf8))
+    }
 
     public func health() -> Answer { .object([("status", .string("up"))]) }
 
@@ -101,23 +120,25 @@ public struct ServeEndpoints: Sendable {
         }
     }
 
-    /// What can be refused before the body is read: the content type, the model and version.
-    public func admit(model name: String, version: String?, contentType: String?) -> Answer? {
+    /// What can be refused before the body is read: the content type, the model and version. The model to
+    /// answer with, or the problem.
+    public func admit(model name: String, version: String?, contentType: String?) -> Result<ServedModel, Problem> {
         let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "application/json" else {
-            return .problem(Problem(status: 415, title: "Unsupported Media Type", detail: "send the records as application/json, not \(contentType ?? "no content type")"))
+            return .failure(Problem(status: 415, title: "Unsupported Media Type", detail: "send the records as application/json, not \(contentType ?? "no content type")"))
         }
         if catalog.isEmpty {
-            return .problem(Problem(status: 503, title: "Service Unavailable", detail: "no model is loaded yet; /ready says when"))
+            return .failure(Problem(status: 503, title: "Service Unavailable", detail: "no model is loaded yet; /ready says when"))
         }
-        if case .failure(let problem) = lookUp(name, version: version) { return .problem(problem) }
-        return nil
+        return lookUp(name, version: version)
     }
 
     private func lookUp(_ name: String, version: String?) -> Result<ServedModel, Problem> {
         var requested: Int?
         if let version {
-            guard let number = Int(version), number >= 1 else {
+            // A whole number too large for any version is a version that does not exist (404), not bad input.
+            let digits = !version.isEmpty && version.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            guard let number = Int(version) ?? (digits ? Int.max : nil), number >= 1 else {
                 return .failure(Problem(status: 422, title: "Unprocessable Content", detail: "version must be a whole number from 1", errors: [.init(record: 0, field: "version", reason: "\"\(version)\" is not a version")]))
             }
             requested = number
@@ -131,8 +152,11 @@ public struct ServeEndpoints: Sendable {
 
     /// POST /predict/{model}: one record (an object) or up to `maxRecords` of them (an array).
     public func predict(model name: String, version: String?, contentType: String?, body: [UInt8]) -> Answer {
-        if let refused = admit(model: name, version: version, contentType: contentType) { return refused }
-        guard case .success(let model) = lookUp(name, version: version) else { return .problem(Problem(status: 404, title: "Not Found", detail: "no model \(name)")) }
+        let model: ServedModel
+        switch admit(model: name, version: version, contentType: contentType) {
+        case .success(let admitted): model = admitted
+        case .failure(let problem): return .problem(problem)
+        }
         // Cheap checks first: a body over the record limit, or nested deeper than any record, is refused
         // before it costs a parse.
         let shape = JSONValue.shape(body)
@@ -197,32 +221,47 @@ public struct ServeEndpoints: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemMiddleware(metrics: metrics))
+        router.get("/") { _, _ in
+            var response = respond(page())
+            response.headers[.contentSecurityPolicy] = ServePage.contentSecurityPolicy
+            return response
+        }
         router.get("/health") { _, _ in respond(health()) }
         router.get("/ready") { _, _ in respond(await ready()) }
         router.get("/models") { _, _ in respond(models()) }
         router.post("/models/reload") { _, _ in respond(await reloadModels()) }
         router.get("/metrics") { _, _ in respond(prometheus()) }
         router.get("/openapi.yaml") { _, _ in respond(openAPI()) }
-        // A known path with another method: 405 with the methods it has.
-        for (path, methods) in Dictionary(grouping: Self.routes, by: \.path) {
-            let allowed = methods.map(\.method).sorted()
-            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !allowed.contains(method.rawValue) {
-                router.on(RouterPath(path), method: method) { _, _ in
-                    var response = respond(.problem(Problem(status: 405, title: "Method Not Allowed", detail: "\(path) takes \(allowed.joined(separator: ", "))")))
-                    response.headers[.allow] = allowed.joined(separator: ", ")
-                    return response
-                }
-            }
-        }
         router.post("/predict/{model}") { request, context in
             let model = context.parameters.get("model") ?? "", version = request.uri.queryParameters.get("version").map { String($0) }
             // Refused before the body is read, when it can be.
-            if let refused = admit(model: model, version: version, contentType: request.headers[.contentType]) { return respond(refused) }
-            var request = request
-            let buffer = try await request.collectBody(upTo: settings.maxBodyBytes)
+            if case .failure(let problem) = admit(model: model, version: version, contentType: request.headers[.contentType]) { return respond(.problem(problem)) }
+            guard let buffer = try await collectBody(request) else {
+                var response = respond(.problem(Problem(status: 408, title: "Request Timeout", detail: "the body did not arrive within \(settings.bodyTimeout)")))
+                response.headers[.connection] = "close"
+                return response
+            }
             return respond(predict(model: model, version: version, contentType: request.headers[.contentType], body: Array(buffer: buffer)))
         }
         return router
+    }
+}
+
+extension ServeEndpoints {
+    /// The request's body, at most `maxBodyBytes` (413 past that), or nil when it takes longer than
+    /// `bodyTimeout` to arrive: a client that trickles its body does not hold a request for ever (the
+    /// server's idle timeout only closes connections that send nothing).
+    func collectBody(_ request: Request) async throws -> ByteBuffer? {
+        let body = request.body, limit = settings.maxBodyBytes, timeout = settings.bodyTimeout
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
     }
 }
 
@@ -246,12 +285,19 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPResponseError {
             // Hummingbird's own: no route (404), a body over the limit (413), ...
             let status = Int(error.status.code)
-            let detail = switch status {
-            case 404: "no such route: \(request.method) \(request.uri.path)"
-            case 413: "the body is larger than the service accepts"
-            default: "\(error)"
+            if status == 404, let allowed = ServeEndpoints.methods(allowedOn: request.uri.path) {
+                // A known path with another method (any: TRACE, QUERY, ...): 405 with the methods it has.
+                var refused = respond(.problem(Problem(status: 405, title: "Method Not Allowed", detail: "\(request.uri.path) takes \(allowed)")))
+                refused.headers[.allow] = allowed
+                response = refused
+            } else {
+                let detail = switch status {
+                case 404: "no such route: \(request.method) \(request.uri.path)"
+                case 413: "the body is larger than the service accepts"
+                default: "\(error)"
+                }
+                response = respond(.problem(Problem(status: status, title: error.status.reasonPhrase, detail: detail)))
             }
-            response = respond(.problem(Problem(status: status, title: error.status.reasonPhrase, detail: detail)))
         } catch {
             response = respond(.problem(Problem(status: 500, title: "Internal Server Error", detail: "\(error)")))
         }

@@ -21,7 +21,18 @@ public struct ServedModel: Sendable {
     public let trainingData: String?
     /// Metrics measured on held-out or scored data, where known.
     public let metrics: [(String, Double)]
+    /// The inputs as the page's form offers them, in `inputs` order.
+    public let form: [FormField]
     let predictor: Predictor
+
+    /// One input as a form offers it: a whole number, or a choice among the values the model knows.
+    public struct FormField: Sendable {
+        public let name: String
+        /// The values to pick from (`value` is sent, `label` shown); empty for a whole number.
+        public let choices: [(value: String, label: String)]
+        /// Whether the value is sent as a JSON number.
+        public let numeric: Bool
+    }
 
     enum Predictor: Sendable {
         /// The census income model: age as a number, four categories matched to the model's spellings.
@@ -52,8 +63,12 @@ public struct ServedModel: Sendable {
         let spellings = encoder.categories.map { spellings in
             Dictionary(spellings.map { ($0.trimmingCharacters(in: .whitespaces), $0) }) { first, _ in first }
         }
+        let categories = zip(censusInputs.dropFirst(), spellings).map { input, spellings in
+            FormField(name: input, choices: spellings.keys.sorted().map { ($0, $0) }, numeric: false)
+        }
         return ServedModel(
             id: id, name: name, version: version, kind: "xgboost", features: model.featureNames, trainingData: trainingData, metrics: metrics,
+            form: [FormField(name: "age", choices: [], numeric: true)] + categories,
             predictor: .census(model, encoder, spellings: spellings, threshold: threshold))
     }
 
@@ -64,6 +79,10 @@ public struct ServedModel: Sendable {
     ) -> ServedModel {
         ServedModel(
             id: id, name: name, version: version, kind: "logistic_regression", features: features, trainingData: trainingData, metrics: metrics,
+            form: accidentInputs.map { input in
+                let codes = (labels[input] ?? [:]).sorted { (Int($0.key) ?? .max, $0.key) < (Int($1.key) ?? .max, $1.key) }
+                return FormField(name: input, choices: codes.map { ($0.key, $0.value) }, numeric: true)
+            },
             predictor: .accident(
                 model, position: Dictionary(uniqueKeysWithValues: features.enumerated().map { ($1, $0) }),
                 labels: labels.mapValues { Dictionary($0.map { ($1.lowercased(), $0) }) { first, _ in first } }, classes: classes))
@@ -98,8 +117,8 @@ public struct ServedModel: Sendable {
             for (offset, input) in Self.censusInputs.dropFirst().enumerated() {
                 switch fields[input] {
                 case .string(let text)?:
+                    if text.isBlank { errors.append(.init(record: index, field: input, reason: "required category is blank")); continue }
                     let label = text.trimmingCharacters(in: .whitespaces)
-                    if label.isEmpty { errors.append(.init(record: index, field: input, reason: "required category is blank")); continue }
                     if let spelling = spellings[offset][label] { values.append(spelling) } else { values.append(text); unknown.append(input) }
                 case .null?: values.append(nil)
                 case nil: break
@@ -120,8 +139,13 @@ public struct ServedModel: Sendable {
                 let code: String
                 switch fields[input] {
                 case .number(let number)?:
-                    guard number.rounded() == number, number.isFinite, abs(number) < 1e9 else {
+                    guard number.rounded() == number, number.isFinite else {
                         errors.append(.init(record: index, field: input, reason: "a DfT code is a whole number"))
+                        continue
+                    }
+                    // The loader's column is a smallint; -1 is the lowest code the DfT uses.
+                    guard (-1...32767).contains(number) else {
+                        errors.append(.init(record: index, field: input, reason: "\(number.formatted) is outside -1...32767, the range of DfT codes"))
                         continue
                     }
                     // -1 is the DfT's "data missing or out of range", as the loader reads it.
@@ -129,12 +153,12 @@ public struct ServedModel: Sendable {
                 case .string(let text)?:
                     let label = text.trimmingCharacters(in: .whitespaces)
                     // "Data missing or out of range" is code -1, which the loader reads as no value.
+                    if text.isBlank { errors.append(.init(record: index, field: input, reason: "a blank label: send null for an unknown value")); continue }
                     if let found = labels[input]?[label.lowercased()] { code = found == "-1" ? "missing" : found }
                     else if let number = Int(label) { code = number == -1 ? "missing" : String(number) }
-                    else {
-                        errors.append(.init(record: index, field: input, reason: "unknown \(input) \"\(label)\": give a DfT code or one of its labels"))
-                        continue
-                    }
+                    // A label no lookup has is scored as the batch path scores a code the model has no
+                    // column for: no column set, and named in unknown_inputs.
+                    else { code = "unknown label \(label)" }
                 case .null?: code = "missing"
                 case nil: continue
                 case let other?:
@@ -153,6 +177,13 @@ public struct ServedModel: Sendable {
                 ("unknown_inputs", .array(unknown.map(JSONText.Value.string))),
             ])
         }
+    }
+}
+
+extension String {
+    /// Nothing but white space, as openapi.yaml's pattern `\S` (ECMAScript's \s) counts it.
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy { ($0.properties.isWhitespace && $0 != "\u{85}") || $0 == "\u{FEFF}" }
     }
 }
 

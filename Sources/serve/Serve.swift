@@ -30,6 +30,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Bytes a request body may have.")
     var maxBodyBytes = 1 << 20
 
+    @Option(help: "Seconds a client may stay silent on a connection, or take to send a request body (then 408).")
+    var clientTimeout = 30
+
     @Option(help: "Seconds between checks for a newly registered model version.")
     var refresh = 30
 
@@ -47,6 +50,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard maxRecords >= 1 else { throw ValidationError("--max-records must be 1 or more") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be 1024 or more") }
+        guard (1...3600).contains(clientTimeout) else { throw ValidationError("--client-timeout must be 1 to 3600 seconds") }
         guard refresh >= 1 else { throw ValidationError("--refresh must be 1 or more") }
     }
 
@@ -87,12 +91,14 @@ struct Serve: AsyncParsableCommand {
         log.start()
         defer { log.stop() }
         let endpoints = ServeEndpoints(
-            catalog: catalog, settings: ServeSettings(maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec)),
+            catalog: catalog, settings: ServeSettings(
+                maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec), bodyTimeout: .seconds(clientTimeout)),
             metrics: metrics, reload: reload, databaseReachable: { status.reachable }, log: log)
         let app = Application(
             router: endpoints.router(),
-            // Slow clients do not hold a connection for ever.
-            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+            // A client that sends nothing does not hold a connection for ever (nor one that trickles a body:
+            // ServeEndpoints answers it 408).
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(clientTimeout)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "pgpipe-serve"),
             logger: logger)
         // Every 5 s, on one kept connection: is the database there (for /ready), and is there a new model version
