@@ -99,6 +99,13 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         return text.isEmpty ? "unknown libpq error" : text
     }
 
+    /// The server refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint
+    /// violation): sending the same rows again fails again.
+    public var isDataError: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("22") || sqlState.hasPrefix("23")
+    }
+
     public var description: String {
         var text = sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message
         if let detail { text += "; detail: \(detail)" }

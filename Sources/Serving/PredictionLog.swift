@@ -69,8 +69,10 @@ public final class PredictionLog: @unchecked Sendable {
         }.start()
     }
 
-    /// Writes what waits; after a failure the entries go back to the front of the queue (what no longer fits
-    /// is dropped and counted) and the connection is opened again next time.
+    /// Writes what waits; after a failure to reach the database the entries go back to the front of the
+    /// queue (what no longer fits is dropped and counted) and the connection is opened again next time. A
+    /// batch the database refuses for its data is written an entry at a time, so one bad entry costs only
+    /// itself (dropped, counted and logged), never the batch, nor every batch after it.
     @discardableResult
     public func flush() -> Bool {
         condition.lock()
@@ -79,22 +81,22 @@ public final class PredictionLog: @unchecked Sendable {
         condition.unlock()
         guard !batch.isEmpty else { return true }
         do {
-            let connection = try self.connection ?? Connection(configuration)
-            self.connection = connection
-            try connection.copyIn("COPY ml.served_predictions (served_at, model_id, inputs, output) FROM STDIN") { writer in
-                var line: [UInt8] = []
-                for entry in batch {
-                    line.removeAll(keepingCapacity: true)
-                    line.append(contentsOf: "\(entry.servedAt)\t\(entry.modelID)\t".utf8)
-                    CopyText.appendEscaped(entry.inputs, to: &line)
-                    line.append(UInt8(ascii: "\t"))
-                    CopyText.appendEscaped(entry.output, to: &line)
-                    line.append(UInt8(ascii: "\n"))
-                    try writer.write(line)
-                }
-            }
+            try write(batch)
             metrics.recorded(batch.count)
             return true
+        } catch let error as PostgresError where error.isDataError {
+            var written = 0
+            for entry in batch {
+                do {
+                    try write([entry])
+                    written += 1
+                } catch {
+                    logger.warning("could not record a served prediction of model \(entry.modelID): \(error)")
+                }
+            }
+            metrics.recorded(written)
+            metrics.dropped(batch.count - written)
+            return written == batch.count
         } catch {
             connection = nil
             logger.warning("could not record \(batch.count) served predictions: \(error)")
@@ -104,6 +106,24 @@ public final class PredictionLog: @unchecked Sendable {
             condition.unlock()
             metrics.dropped(batch.count - kept.count)
             return false
+        }
+    }
+
+    /// One COPY of `entries`.
+    private func write(_ entries: [Entry]) throws {
+        let connection = try self.connection ?? Connection(configuration)
+        self.connection = connection
+        try connection.copyIn("COPY ml.served_predictions (served_at, model_id, inputs, output) FROM STDIN") { writer in
+            var line: [UInt8] = []
+            for entry in entries {
+                line.removeAll(keepingCapacity: true)
+                line.append(contentsOf: "\(entry.servedAt)\t\(entry.modelID)\t".utf8)
+                CopyText.appendEscaped(entry.inputs, to: &line)
+                line.append(UInt8(ascii: "\t"))
+                CopyText.appendEscaped(entry.output, to: &line)
+                line.append(UInt8(ascii: "\n"))
+                try writer.write(line)
+            }
         }
     }
 

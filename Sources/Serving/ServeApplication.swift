@@ -236,6 +236,13 @@ public struct ServeEndpoints: Sendable {
             let model = context.parameters.get("model") ?? "", version = request.uri.queryParameters.get("version").map { String($0) }
             // Refused before the body is read, when it can be.
             if case .failure(let problem) = admit(model: model, version: version, contentType: request.headers[.contentType]) { return respond(.problem(problem)) }
+            // A body announced as too large is refused before a byte of it is read, and the connection closed
+            // (rather than read to its end).
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.maxBodyBytes {
+                var response = respond(.problem(Problem(status: 413, title: "Content Too Large", detail: "\(length) bytes; a body may have \(settings.maxBodyBytes)")))
+                response.headers[.connection] = "close"
+                return response
+            }
             guard let buffer = try await collectBody(request) else {
                 var response = respond(.problem(Problem(status: 408, title: "Request Timeout", detail: "the body did not arrive within \(settings.bodyTimeout)")))
                 response.headers[.connection] = "close"

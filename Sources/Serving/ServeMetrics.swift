@@ -18,7 +18,7 @@ public final class ServeMetrics: Sendable {
     static var reloads: MetricNameDescriptor { name("reloads", "total", "Times the models were read from ml.models") }
     static var loaded: MetricNameDescriptor { name("loaded", "models", "Model versions being served") }
     static var recorded: MetricNameDescriptor { name("predictions_recorded", "total", "Served predictions written to ml.served_predictions") }
-    static var dropped: MetricNameDescriptor { name("predictions_dropped", "total", "Served predictions not recorded: the queue was full while the database could not be written") }
+    static var dropped: MetricNameDescriptor { name("predictions_dropped", "total", "Served predictions not recorded: the queue was full while the database could not be written, or the database refused the entry (the log says why)") }
 
     public init() {}
 

@@ -117,6 +117,7 @@ public struct ServedModel: Sendable {
             for (offset, input) in Self.censusInputs.dropFirst().enumerated() {
                 switch fields[input] {
                 case .string(let text)?:
+                    if let reason = text.unstorable { errors.append(.init(record: index, field: input, reason: reason)); continue }
                     if text.isBlank { errors.append(.init(record: index, field: input, reason: "required category is blank")); continue }
                     let label = text.trimmingCharacters(in: .whitespaces)
                     if let spelling = spellings[offset][label] { values.append(spelling) } else { values.append(text); unknown.append(input) }
@@ -153,6 +154,7 @@ public struct ServedModel: Sendable {
                 case .string(let text)?:
                     let label = text.trimmingCharacters(in: .whitespaces)
                     // "Data missing or out of range" is code -1, which the loader reads as no value.
+                    if let reason = text.unstorable { errors.append(.init(record: index, field: input, reason: reason)); continue }
                     if text.isBlank { errors.append(.init(record: index, field: input, reason: "a blank label: send null for an unknown value")); continue }
                     if let found = labels[input]?[label.lowercased()] { code = found == "-1" ? "missing" : found }
                     else if let number = Int(label) { code = number == -1 ? "missing" : String(number) }
@@ -181,10 +183,14 @@ public struct ServedModel: Sendable {
 }
 
 extension String {
-    /// Nothing but white space, as openapi.yaml's pattern `\S` (ECMAScript's \s) counts it.
-    var isBlank: Bool {
-        unicodeScalars.allSatisfy { ($0.properties.isWhitespace && $0 != "\u{85}") || $0 == "\u{FEFF}" }
+    /// Why Postgres could not store the text (a NUL, as the loader's reject says), or nil.
+    var unstorable: String? {
+        utf8.firstIndex(of: 0).map { "NUL byte at byte \(utf8.distance(from: utf8.startIndex, to: $0) + 1) of the field" }
     }
+
+    /// Empty or nothing but spaces (openapi.yaml's pattern says the same: some character other than a space
+    /// or NUL; other white space is a value, unknown to the model).
+    var isBlank: Bool { utf8.allSatisfy { $0 == UInt8(ascii: " ") } }
 }
 
 extension Double {

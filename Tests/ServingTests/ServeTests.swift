@@ -98,7 +98,7 @@ func problem(_ response: TestResponse) throws -> Problem {
             let bad = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json(#"""
                 [{"age": 38.5, "sex": "  ", "marital_stat": 3, "education": "Children", "tax_filer_stat": "Single"},
                  {"age": 1e300, "sex": "Female", "education": "Children", "tax_filer_stat": "Single", "hair": "red"},
-                 {"age": "38", "sex": true, "marital_stat": null, "education": null, "tax_filer_stat": null}]
+                 {"age": "38", "sex": true, "marital_stat": null, "education": "a\u0000", "tax_filer_stat": null}]
                 """#))
             #expect(bad.status.code == 422)
             let errors = try problem(bad).errors ?? []
@@ -111,6 +111,7 @@ func problem(_ response: TestResponse) throws -> Problem {
                 .init(record: 1, field: "age", reason: "1e+300 is outside 0...150"),
                 .init(record: 2, field: "age", reason: "not a whole number (a string)"),
                 .init(record: 2, field: "sex", reason: "a category is a string, not a boolean"),
+                .init(record: 2, field: "education", reason: "NUL byte at byte 2 of the field"),
             ])
             let notObject = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: json("[1]"))
             #expect(notObject.status.code == 422)
