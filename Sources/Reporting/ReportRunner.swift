@@ -2,8 +2,8 @@ import Failures
 import Formats
 import Postgres
 
-/// Runs reports and writes each as NAME.json and NAME.csv in the output folder, plus the weekly page when
-/// its reports ran. Every report reads one snapshot (a read-only, repeatable-read transaction), so the
+/// Runs reports and writes each as NAME.json and NAME.csv in the output folder, plus each page (the weekly
+/// page, the accident model card) whose reports ran. Every report reads one snapshot (a read-only, repeatable-read transaction), so the
 /// reports agree with each other; each file is renamed into place whole.
 public struct ReportRunner {
     let connection: Connection
@@ -39,7 +39,7 @@ public struct ReportRunner {
         ["\(outputDirectory)/\(report.name).json", "\(outputDirectory)/\(report.name).csv"]
     }
 
-    var pagePath: String { "\(outputDirectory)/\(WeeklyReportPage.name)" }
+    func path(of page: any ReportPage.Type) -> String { "\(outputDirectory)/\(page.name)" }
 
     /// Runs `reports` in order, calling `written` after each file set is in place. The output folder is
     /// created if missing, and every file the run will write is checked first (a directory or device at its
@@ -52,7 +52,7 @@ public struct ReportRunner {
     /// waiting up to `waitForLoads` seconds, and every report sees the previous load or the new one, whole.
     public func run(_ reports: [Report], written: (Written) -> Void) throws {
         try OutputFile.makeDirectory(outputDirectory)
-        for path in reports.flatMap(files(of:)) + [pagePath] { try OutputFile.checkTarget(path) }
+        for path in reports.flatMap(files(of:)) + reportPages.map(path(of:)) { try OutputFile.checkTarget(path) }
         // Listed before the transaction: a catalogue query inside it would take the snapshot.
         let gates = try connection.query(
             "SELECT format('%I.%I', 'ingest', relname) FROM pg_class WHERE relnamespace = 'ingest'::regnamespace AND relname LIKE 'read\\_gate\\_%' ORDER BY relname"
@@ -83,10 +83,10 @@ public struct ReportRunner {
                 tables[report.name] = table
                 written(Written(report: report.name, files: files, rows: table.rowCount))
             }
-            if let summary = tables["weekly_summary"], let shares = tables["weekly_shares"] {
-                let path = pagePath
-                try OutputFile.replace(path, with: Array(WeeklyReportPage.render(summary: summary, shares: shares).utf8))
-                written(Written(report: "weekly page", files: [path], rows: summary.rowCount))
+            for page in reportPages where page.sources.allSatisfy({ tables[$0] != nil }) {
+                let path = path(of: page)
+                try OutputFile.replace(path, with: Array(page.render(tables).utf8))
+                written(Written(report: page.name, files: [path], rows: page.sources.map { tables[$0]!.rowCount }.reduce(0, +)))
             }
         }
     }

@@ -3,10 +3,14 @@ import Formats
 
 /// weekly_report.html: the weekly census statistics for the sales team as one self-contained page (inline
 /// SVG charts and CSS, no script, no server), drawn from the weekly_summary and weekly_shares reports.
-public enum WeeklyReportPage {
+public enum WeeklyReportPage: ReportPage {
     public static let name = "weekly_report.html"
     /// The reports the page is drawn from.
     public static let sources = ["weekly_summary", "weekly_shares"]
+
+    public static func render(_ tables: [String: Table]) -> String {
+        render(summary: tables["weekly_summary"]!, shares: tables["weekly_shares"]!)
+    }
 
     public static func render(summary: Table, shares: Table) -> String {
         let weeks = summary.rows.map { $0["week"] ?? "" }

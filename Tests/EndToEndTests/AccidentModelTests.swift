@@ -55,5 +55,36 @@ import Testing
         #expect(metrics.contains { $0["metric"] as? String == "confusion" && $0["predictor"] as? String == "majority_class" })
         let reconciliation = try String(contentsOfFile: "\(folder.path)/accident_reconciliation.csv", encoding: .utf8).split(separator: "\r\n")
         #expect(reconciliation.count > 250)
+
+        // The model card: written by summary, as the summary role, when its reports run; its figures are the
+        // database's.
+        let card = try runTool("summary", [
+            "accident_severity_balance", "accident_model_metrics", "accident_model_calibration", "accident_model_coefficients",
+            "accident_attribute_severity", "--output", "\(folder.path)/card",
+        ], environment: database.environment(as: "pgpipe_summary"))
+        #expect(card.status == 0, "\(card.stderr)")
+        let page = try String(contentsOfFile: "\(folder.path)/card/accident_model_card.html", encoding: .utf8)
+        for heading in ["Class balance", "Against the baseline", "Confusion matrix, test split", "Calibration, test split",
+                        "The coefficients that matter", "The inputs, by severity", "Missing values"] {
+            #expect(page.contains("<h2>\(heading)</h2>") || page.contains("<h3>\(heading)</h3>"), "\(heading)")
+        }
+        #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("href="), "self-contained, no script")
+        let counts = try database.connect().query("""
+            SELECT string_agg(to_char(n, 'FM999,999'), '|' ORDER BY severity)
+            FROM (SELECT severity, count(*) AS n FROM accident.accidents WHERE severity IS NOT NULL GROUP BY severity) s
+            """).rows[0].decode(String.self, 0)
+        for (label, count) in zip(["Fatal", "Serious", "Slight"], counts.split(separator: "|")) {
+            #expect(page.contains("<td class=\"text\">\(label)</td><td>\(count)</td>"), "class balance: \(label) \(count)")
+        }
+        let testRows = try metric("rows")
+        let grouped = try database.connect().query("SELECT to_char(\(Int(testRows))::int, 'FM999,999')").rows[0].decode(String.self, 0)
+        #expect(page.contains("measured here on the other \(grouped)"))
+        let balanced = String(format: "%.3f", try metric("balanced_accuracy"))
+        #expect(page.contains("<td class=\"text\">balanced accuracy (mean recall)</td><td>\(balanced)</td>"))
+        // The confusion matrix adds up to the test split.
+        let confusion = try database.connect().query(
+            "SELECT sum(value)::int FROM accident.model_metrics WHERE predictor = 'model' AND split = 'test' AND metric = 'confusion'").rows[0].decode(Int.self, 0)
+        #expect(confusion == Int(testRows))
+        #expect(page.components(separatedBy: "<h3>").count - 1 == 1 + 1 + 8, "per severity, missing values, and one table per input")
     }
 }
