@@ -49,22 +49,28 @@ public enum JSONText {
         }
     }
 
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
     public static func appendString(_ text: String, to buffer: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         buffer.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
+            let escape: UInt8
             switch byte {
-            case UInt8(ascii: "\""): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escape = byte
+            case UInt8(ascii: "\n"): escape = UInt8(ascii: "n")
+            case UInt8(ascii: "\r"): escape = UInt8(ascii: "r")
+            case UInt8(ascii: "\t"): escape = UInt8(ascii: "t")
             case 0..<0x20:
-                buffer.append(contentsOf: Array("\\u00".utf8))
-                buffer.append(hex[Int(byte >> 4)])
-                buffer.append(hex[Int(byte & 0xF)])
-            default: buffer.append(byte)
+                buffer.append(contentsOf: "\\u00".utf8)
+                buffer.append(hexDigits[Int(byte >> 4)])
+                buffer.append(hexDigits[Int(byte & 0xF)])
+                continue
+            default:
+                buffer.append(byte)
+                continue
             }
+            buffer.append(UInt8(ascii: "\\"))
+            buffer.append(escape)
         }
         buffer.append(UInt8(ascii: "\""))
     }

@@ -30,8 +30,28 @@ public final class PredictionLog: @unchecked Sendable {
         var parts = tm()
         var seconds = time.tv_sec
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(time.tv_nsec / 1000))
+        var out: [UInt8] = []
+        out.reserveCapacity(30)
+        func digits(_ value: Int, _ width: Int, then separator: Character?) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+            if let separator { out.append(separator.asciiValue!) }
+        }
+        digits(Int(parts.tm_year) + 1900, 4, then: "-")
+        digits(Int(parts.tm_mon) + 1, 2, then: "-")
+        digits(Int(parts.tm_mday), 2, then: " ")
+        digits(Int(parts.tm_hour), 2, then: ":")
+        digits(Int(parts.tm_min), 2, then: ":")
+        digits(Int(parts.tm_sec), 2, then: ".")
+        digits(time.tv_nsec / 1000, 6, then: nil)
+        out += "+00".utf8
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `capacity` entries wait at most; every `interval` (or as soon as `batch` wait) they are written.
@@ -43,8 +63,8 @@ public final class PredictionLog: @unchecked Sendable {
     }
 
     /// Queues one served prediction; drops it (and counts it) when the queue is full.
-    func record(modelID: Int, inputs: [UInt8], output: [UInt8]) {
-        let entry = Entry(servedAt: Self.now(), modelID: modelID, inputs: inputs, output: output)
+    func record(modelID: Int, inputs: [UInt8], output: [UInt8], servedAt: String = PredictionLog.now()) {
+        let entry = Entry(servedAt: servedAt, modelID: modelID, inputs: inputs, output: output)
         condition.lock()
         defer { condition.unlock() }
         guard queue.count < capacity else {

@@ -166,7 +166,7 @@ public struct ServeEndpoints: Sendable {
         guard shape.depth <= 3 else {
             return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "records are objects of plain values; this body nests \(shape.depth) levels deep"))
         }
-        guard let document = JSONValue.parse(body) else {
+        guard let (document, ranges) = JSONValue.parseRecords(body) else {
             return .problem(Problem(status: 400, title: "Bad Request", detail: "the body is not JSON"))
         }
         let records: [JSONValue]
@@ -180,34 +180,33 @@ public struct ServeEndpoints: Sendable {
         default:
             records = [document]
         }
-        var answers: [JSONText.Value] = [], errors: [Problem.FieldError] = []
-        for (index, record) in records.enumerated() {
-            switch model.predict(record, index: index) {
-            case .success(let members): answers.append(.object(members))
-            case .failure(let bad): errors += bad
-            }
-        }
+        let (answers, errors) = model.answers(records)
         guard errors.isEmpty else {
             let shown = Array(errors.prefix(Self.errorsShown))
             let more = errors.count > shown.count ? "; the first \(shown.count) of \(errors.count) bad fields are listed" : ""
             return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "\(Set(errors.map(\.record)).count) of \(records.count) records have bad fields\(more)", errors: shown))
         }
         metrics.predicted(model: model.name, version: model.version, count: answers.count)
+        // Each answer written once: for the response, and for the log beside the record as it was sent.
+        let encoded = answers.map { answer in
+            var bytes: [UInt8] = []
+            JSONText.append(answer, to: &bytes)
+            return bytes
+        }
         if let log {
-            for (record, answer) in zip(records, answers) {
-                var inputs: [UInt8] = [], output: [UInt8] = []
-                JSONText.append(record.jsonText, to: &inputs)
-                JSONText.append(answer, to: &output)
-                log.record(modelID: model.id, inputs: inputs, output: output)
+            let servedAt = PredictionLog.now()
+            for (range, output) in zip(ranges, encoded) {
+                log.record(modelID: model.id, inputs: Array(body[range]), output: output, servedAt: servedAt)
             }
         }
-        if case .array = document {
-            var out: [UInt8] = []
-            JSONText.append(.array(answers), to: &out)
-            return .json(200, out)
+        guard case .array = document else { return .json(200, encoded[0]) }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(encoded.reduce(2) { $0 + $1.count + 1 })
+        for (index, answer) in encoded.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += answer
         }
-        var out: [UInt8] = []
-        JSONText.append(answers[0], to: &out)
+        out.append(UInt8(ascii: "]"))
         return .json(200, out)
     }
 
