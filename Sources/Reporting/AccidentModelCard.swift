@@ -237,14 +237,9 @@ public enum AccidentModelCard: ReportPage {
     private static func severityName(_ label: String?) -> String { (label ?? "").lowercased() }
     private static func text(_ value: String?) -> String { (value ?? "").htmlEscaped }
     private static func number(_ value: String?) -> Double { value.flatMap(Double.init) ?? 0 }
-    private static func percent(_ fraction: Double) -> String { String(format: fraction < 0.001 && fraction > 0 ? "%.2f %%" : "%.1f %%", fraction * 100) }
+    private static func percent(_ fraction: Double) -> String { Readable.percent(fraction) }
     private static func fixed(_ value: Double, digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
     private static func count(_ value: String?) -> String { count(Int(value ?? "") ?? 0) }
 
-    /// 16,583.
-    private static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        let grouped = digits.reversed().enumerated().map { $0.offset > 0 && $0.offset % 3 == 0 ? ",\($0.element)" : "\($0.element)" }
-        return (value < 0 ? "-" : "") + String(grouped.joined().reversed())
-    }
+    private static func count(_ value: Int) -> String { Readable.count(value) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CommandSupport
 import Validation
 
@@ -7,13 +8,17 @@ import Validation
 struct LoadAll: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Load everything in the data folder: people and places; the census sample as a batch, scored; the accident sources, reconciled, with the severity model.",
-        discussion: "Runs every step even when one has rejects; exits with the worst status of the steps.")
+        abstract: "Load everything in the data folder: people and places; the census days (or the sample as one batch), scored; the accident sources, reconciled, with the severity model.",
+        discussion: """
+            The census data is each census/incoming/YYYY-MM-DD.csv as the batch of its date, in date order (see \
+            `ingest census-split`), or, when there is none, census/census_income_sample.csv as the batch of \
+            --batch-date. Runs every step even when one has rejects; exits with the worst status of the steps.
+            """)
 
     @Option(help: "The data folder.")
     var dataDir = "data"
 
-    @Option(help: "The census sample's batch date, YYYY-MM-DD. Default: today (UTC).", transform: CalendarDate.argument)
+    @Option(help: "The census sample's batch date, YYYY-MM-DD, when there are no daily files. Default: today (UTC).", transform: CalendarDate.argument)
     var batchDate: CalendarDate?
 
     @Flag(help: "No progress bar or progress log lines.")
@@ -32,12 +37,12 @@ struct LoadAll: ParsableCommand {
         if let url = database.connection.databaseURL { shared += ["--database-url", url] }
         if quiet { shared.append("--quiet") }
         if allowShrink { shared.append("--allow-shrink") }
-        let steps = [
-            ["load", "people", "--data-dir", dataDir],
-            ["census", "\(dataDir)/census/census_income_sample.csv", "--data-dir", dataDir]
-                + (batchDate.map { ["--batch-date", $0.description] } ?? []) + (anyBatchDate ? ["--any-batch-date"] : []),
-            ["accidents", "--data-dir", dataDir],
-        ]
+        let any = anyBatchDate ? ["--any-batch-date"] : []
+        let days = Self.censusDays(in: "\(dataDir)/census/incoming")
+        let census = days.isEmpty
+            ? [["census", "\(dataDir)/census/census_income_sample.csv", "--data-dir", dataDir] + (batchDate.map { ["--batch-date", $0.description] } ?? []) + any]
+            : days.map { ["census", "\(dataDir)/census/incoming/\($0).csv", "--batch-date", $0.description, "--data-dir", dataDir] + any }
+        let steps = [["load", "people", "--data-dir", dataDir]] + census + [["accidents", "--data-dir", dataDir]]
         var worst: Int32 = 0
         for step in steps {
             do {
@@ -50,5 +55,11 @@ struct LoadAll: ParsableCommand {
             }
         }
         if worst != 0 { throw ExitCode(worst) }
+    }
+
+    /// The dates of the daily files in `folder` (named YYYY-MM-DD.csv), in order.
+    static func censusDays(in folder: String) -> [CalendarDate] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.compactMap { $0.hasSuffix(".csv") ? CalendarDate(iso: String($0.dropLast(4))) : nil }.sorted()
     }
 }

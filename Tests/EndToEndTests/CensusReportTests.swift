@@ -10,16 +10,19 @@ import Testing
         let sample = Repository.path("data/census/census_income_sample.csv")
         let lines = try String(contentsOfFile: sample, encoding: .utf8).split(separator: "\n")
         let firstHalf = try folder.write("half.csv", lines.prefix(5000).joined(separator: "\n") + "\n")
-        for (file, date) in [(sample, "2026-11-16"), (firstHalf, "2026-11-23")] {
+        // A day that drifts: only people with a bachelor's degree.
+        let graduates = lines.filter { $0.split(separator: ",", omittingEmptySubsequences: false)[4] == " Bachelors degree(BA AB BS)" }
+        let drifted = try folder.write("graduates.csv", graduates.joined(separator: "\n") + "\n")
+        for (file, date) in [(sample, "2026-11-16"), (firstHalf, "2026-11-23"), (drifted, "2026-11-24")] {
             let run = try loadCensusBatch(file, date: date, into: database, folder: folder)
             #expect(run.status == 0, "\(run.stderr)")
         }
         let summary = try runTool("summary", ["--output", folder.path], environment: database.environment)
         #expect(summary.status == 0, "\(summary.stderr)")
 
-        // Independent figures for the second week: the first 5,000 records, weighted by field 25.
+        // Independent figures for the second week: the first 5,000 records and the graduates, weighted by field 25.
         var weight = 0.0, weightedAge = 0.0, weightedOver = 0.0
-        for line in lines.prefix(5000) {
+        for line in lines.prefix(5000) + graduates {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             let w = Double(fields[24])!
             weight += w
@@ -30,7 +33,7 @@ import Testing
             with: Data(contentsOf: URL(fileURLWithPath: "\(folder.path)/weekly_summary.json"))) as! [[String: Any]]
         #expect(weeks.map { $0["week"] as! String } == ["2026-W47", "2026-W48"])
         let second = weeks[1]
-        #expect(second["records"] as! Int == 5000)
+        #expect(second["records"] as! Int == 5000 + graduates.count)
         #expect(abs((second["people"] as! Double) - weight) < 0.01)
         #expect(abs((second["age_mean"] as! Double) - weightedAge / weight) < 0.005)
         #expect(abs((second["share_over_50k"] as! Double) - weightedOver / weight) < 0.00005)
@@ -39,15 +42,25 @@ import Testing
         #expect(shares.contains("2026-W48,sex,Female,"))
         let predictions = try String(contentsOfFile: "\(folder.path)/census_predictions.csv", encoding: .utf8).split(separator: "\r\n")
         #expect(predictions.first == "batch_date,source_line,model,model_version,age,sex,marital_stat,education,tax_filer_stat,probability,predicted_over_50k")
-        #expect(predictions.count == 1 + 15_000)
+        #expect(predictions.count == 1 + 15_000 + graduates.count)
         let performance = try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: "\(folder.path)/model_performance.json"))) as! [[String: Any]]
-        #expect(performance.count == 2)
+        #expect(performance.count == 3)
+        // The drifting day is flagged, in the report, with the input that moved; the others are not.
+        #expect(performance.map { $0["drifted"] as? Bool } == [false, false, true], "\(performance.map { ($0["batch_date"]!, $0["max_psi"]!) })")
+        #expect(performance[2]["most_drifted_input"] as? String == "education")
 
         let page = try String(contentsOfFile: "\(folder.path)/weekly_report.html", encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>"))
-        #expect(page.components(separatedBy: "<svg").count - 1 == 8)
+        // Three weekly charts and four of the model's history; the categorical shares are bars.
+        #expect(page.components(separatedBy: "<svg").count - 1 == 7)
+        #expect(page.components(separatedBy: "<div class=\"bars\">").count - 1 == 5)
         #expect(page.contains("2026-W48"))
+        // And on the page: in the summary at the top, in the table of flags, ringed on the charts.
+        #expect(page.contains("<span class=\"flag\">1 of 3 days are flagged</span>"))
+        #expect(page.contains("<tr><td>24 Nov</td><td class=\"flag\">inputs drifted: education moved most (PSI "))
+        let charts = page.components(separatedBy: "<svg").suffix(4)
+        #expect(charts.allSatisfy { $0.contains("class=\"flagged\"") }, "the flagged day ringed on each chart of the model's history")
         // Nothing to fetch or run: readable from a file without a server.
         #expect(!page.contains("<script"))
         #expect(!page.contains("src=") && !page.contains("href="))

@@ -60,9 +60,16 @@ import Testing
         let shares = Table(
             columns: [Table.Column("week"), Table.Column("attribute"), Table.Column("category"), Table.Column("share", .decimal)],
             values: [["2026-W47", "sex", "<Female & co>", "0.5"]])
-        let page = WeeklyReportPage.render(summary: summary, shares: shares)
+        let performance = Table(
+            columns: ["model", "model_version", "batch_date", "reference_batch", "accuracy", "roc_auc", "log_loss", "actual_positive_rate",
+                      "predicted_positive_rate", "max_psi", "most_drifted_input", "accuracy_change", "accuracy_dropped", "drifted"].map { Table.Column($0) },
+            values: [["m", "1", "2026-11-20", "2026-11-20", "0.95", "0.9", "0.15", "0.06", "0.05", "0", nil, "0", "f", "f"],
+                     ["m", "1", "2026-11-21", "2026-11-20", "0.9", "0.9", "0.2", "0.06", "0.05", "0.7", "<edu>", "-0.05", "t", "t"]])
+        let page = WeeklyReportPage.render(["weekly_summary": summary, "weekly_shares": shares, "model_performance": performance])
         #expect(page.contains("&lt;Female &amp; co&gt;"))
-        #expect(!page.contains("<Female"))
-        #expect(page.components(separatedBy: "<figure>").count - 1 == 3 + 5)
+        #expect(!page.contains("<Female") && !page.contains("<edu>"))
+        #expect(page.components(separatedBy: "<figure>").count - 1 == 3 + 5 + 4)
+        #expect(page.contains("inputs drifted: &lt;edu&gt; moved most (PSI 0.70, above 0.2); accuracy dropped to 90.0 % (-5.0 points against the reference day)"))
+        #expect(page.contains("Week 2026-W47: 100 people represented, 10.0 % earn over 50,000."))
     }
 }

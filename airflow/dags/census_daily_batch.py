@@ -1,48 +1,73 @@
-"""The census daily batch: ingest, score and summary, each a step run in the project's containers.
+"""The census daily batch: ingest, score and summary, each a step run by the project's own executables.
 
-Operations drop each day's file as data/census/incoming/<YYYY-MM-DD>.csv in the project folder (mounted into
-the containers as /app/data). The run for a day loads that file as the batch of that date (replacing it if it
-was loaded before), scores it with the registered census model and records the model's performance on it,
-then rewrites every report, the weekly page included. Set PGPIPE_PROJECT_DIR to the checkout that holds
-docker-compose.yml; the compose file's database service must be up (`docker compose up -d database`).
+Operations drop each day's file as data/census/incoming/<YYYY-MM-DD>.csv in the project folder. The run for a
+day loads that file as the batch of that date (replacing it if it was loaded before), scores it with the
+registered census model and records the model's performance on it, then rewrites every report, the weekly
+page included.
 
-Retries cover what passes: the database restarting, a container engine hiccup. A file with rejected rows fails
-the ingest task with exit status 65; its rows are in ingest.rejects and data/census_<date>_rejects.jsonl.
+Where the executables are is a setting, so the same file serves every place it runs:
+- PGPIPE_COMMAND_PREFIX is put before `ingest` and `summary`: by default the project's containers,
+  `docker compose --project-directory $PGPIPE_PROJECT_DIR run --rm ` (the compose file's database service
+  must be up); in CI, the folder of the local binaries (`/path/to/checkout/.build/release/`).
+- PGPIPE_PROJECT_DIR is the checkout (docker-compose.yml, data/): the steps run there.
+The steps reach the database as the executables do (DATABASE_URL, PG*, DATABASE_PASSWORD_FILE).
+
+Failures follow the executables' exit statuses: a data error (65: rows rejected past --max-rejects, or a load
+refused by the shrink guard), a usage or input error (64, 66), an output that must not be written (73),
+refused credentials or settings (77, 78) fail the task at once, without retries: trying again changes
+nothing; the rejects are in ingest.rejects and data/census_<date>_rejects.jsonl. The database unreachable
+(69), loads holding the data (75) or anything else are retried with backoff.
 """
 import os
+import shlex
+import subprocess
 from datetime import datetime, timedelta
 
 from airflow import DAG
 
-try:  # Airflow 3 ships the bash operator in the standard provider
-    from airflow.providers.standard.operators.bash import BashOperator
+try:  # Airflow 3
+    from airflow.sdk.exceptions import AirflowException, AirflowFailException
 except ImportError:  # Airflow 2
-    from airflow.operators.bash import BashOperator
+    from airflow.exceptions import AirflowException, AirflowFailException
+
+try:  # Airflow 3 ships the Python operator in the standard provider
+    from airflow.providers.standard.operators.python import PythonOperator
+except ImportError:  # Airflow 2
+    from airflow.operators.python import PythonOperator
 
 PROJECT = os.environ.get("PGPIPE_PROJECT_DIR", "/opt/pgpipe")
-COMPOSE = f"docker compose --project-directory {PROJECT} run --rm"
-BATCH = "{{ ds }}"
+PREFIX = os.environ.get("PGPIPE_COMMAND_PREFIX", f"docker compose --project-directory {shlex.quote(PROJECT)} run --rm ")
+# Exit statuses that say the input, the settings or the credentials are wrong: a retry would fail the same way.
+PERMANENT = {64: "usage", 65: "data error", 66: "input missing", 73: "output refused", 77: "not permitted", 78: "configuration"}
+
+
+def run_step(executable, arguments):
+    """Runs `ingest` or `summary` with `arguments` in the project folder; its exit status decides the task's."""
+    command = shlex.split(PREFIX + executable) + arguments
+    print("running:", shlex.join(command), flush=True)
+    status = subprocess.run(command, cwd=PROJECT).returncode
+    if status == 0:
+        return
+    if status in PERMANENT:
+        hint = " (the rejected rows: ingest.rejects, data/census_<date>_rejects.jsonl)" if status == 65 else ""
+        raise AirflowFailException(f"{executable} exited {status}, {PERMANENT[status]}: not retried{hint}")
+    raise AirflowException(f"{executable} exited {status}: retried")
+
 
 with DAG(
     dag_id="census_daily_batch",
     description="Load, score and report the day's census batch",
     schedule="@daily",
-    start_date=datetime(2026, 11, 1),
+    start_date=datetime(2026, 10, 26),
     catchup=False,
     max_active_runs=1,
     default_args={"retries": 3, "retry_delay": timedelta(minutes=5), "retry_exponential_backoff": True},
     tags=["census", "pgpipe"],
 ) as dag:
-    ingest = BashOperator(
-        task_id="ingest",
-        bash_command=f"{COMPOSE} ingest census data/census/incoming/{BATCH}.csv --batch-date {BATCH} --no-score --quiet",
+    ingest = PythonOperator(
+        task_id="ingest", python_callable=run_step,
+        op_args=["ingest", ["census", "data/census/incoming/{{ ds }}.csv", "--batch-date", "{{ ds }}", "--no-score", "--quiet"]],
     )
-    score = BashOperator(
-        task_id="score",
-        bash_command=f"{COMPOSE} ingest score --batch-date {BATCH}",
-    )
-    summary = BashOperator(
-        task_id="summary",
-        bash_command=f"{COMPOSE} summary",
-    )
+    score = PythonOperator(task_id="score", python_callable=run_step, op_args=["ingest", ["score", "--batch-date", "{{ ds }}"]])
+    summary = PythonOperator(task_id="summary", python_callable=run_step, op_args=["summary", []])
     ingest >> score >> summary
