@@ -36,3 +36,16 @@ public struct ConfigurationError: FailureDescribing {
         self.reason = reason
     }
 }
+
+/// A file whose content cannot be used as it is (empty where records are needed, say).
+public struct DataError: FailureDescribing {
+    public let path: String
+    public let reason: String
+    public var failure: Failure { .data }
+    public var description: String { "\(path): \(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+}

@@ -16,6 +16,18 @@ public enum AccidentModelCard: ReportPage {
 
     public static func render(_ tables: [String: Table]) -> String {
         let balance = tables["accident_severity_balance"]!, metrics = tables["accident_model_metrics"]!
+        guard metrics.rowCount > 0 else {
+            return """
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>Accident severity model card</title></head>
+                <body style="font-family:system-ui,sans-serif;margin:2em auto;max-width:40em;padding:0 1em">
+                <h1>Accident severity model card</h1>
+                <p>No accident severity model has been trained yet: `ingest accidents` loads the accident sources and
+                trains it, and the next `summary` writes its card here.</p>
+                </body></html>
+
+                """
+        }
         let version = metrics.rows.first?["model_version"] ?? "?"
         let known = balance.rows.compactMap { Int($0["accidents"] ?? "") }.reduce(0, +)
         let train = balance.rows.compactMap { Int($0["train"] ?? "") }.reduce(0, +)

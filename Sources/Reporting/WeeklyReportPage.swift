@@ -17,6 +17,9 @@ public enum WeeklyReportPage: ReportPage {
         let weeks = summary.rows.map { $0["week"] ?? "" }
         func series(_ column: String) -> [Double?] { summary.rows.map { $0[column].flatMap(Double.init) } }
         let people = series("people"), over = series("share_over_50k")
+        guard !weeks.isEmpty else {
+            return page([headline(summary, performance), monitoring(performance)])
+        }
         var sections = [headline(summary, performance), table(summary)]
         sections.append("<h2>Week by week</h2>")
         sections.append(Chart(title: "People represented", unit: "people", labels: weeks, series: [("people", people)],
@@ -33,7 +36,11 @@ public enum WeeklyReportPage: ReportPage {
             sections.append(stackedBars(title: title, weeks: weeks, rows: shares.rows.filter { $0["attribute"] == attribute }))
         }
         sections.append(monitoring(performance))
-        return """
+        return page(sections)
+    }
+
+    private static func page(_ sections: [String]) -> String {
+        """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -242,7 +242,18 @@ public struct ServeEndpoints: Sendable {
                 response.headers[.connection] = "close"
                 return response
             }
-            guard let buffer = try await collectBody(request) else {
+            let body: ByteBuffer?
+            do {
+                body = try await collectBody(request)
+            } catch let error as HTTPResponseError {
+                throw error  // over the limit: the middleware's 413
+            } catch {
+                // The body itself is broken (a bad chunk size, a connection cut mid-body): the client's fault.
+                var response = respond(.problem(Problem(status: 400, title: "Bad Request", detail: "the body could not be read: \(error)")))
+                response.headers[.connection] = "close"
+                return response
+            }
+            guard let buffer = body else {
                 var response = respond(.problem(Problem(status: 408, title: "Request Timeout", detail: "the body did not arrive within \(settings.bodyTimeout)")))
                 response.headers[.connection] = "close"
                 return response

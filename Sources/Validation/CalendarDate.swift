@@ -25,8 +25,8 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
         return CalendarDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))!
     }
 
-    /// The date `days` later (earlier when negative).
-    public func adding(days: Int) -> CalendarDate {
+    /// The date `days` later (earlier when negative); nil past the years 1 to 9999.
+    public func adding(days: Int) -> CalendarDate? {
         var (year, month, day) = (self.year, self.month, self.day + days)
         while day > Self.daysIn(month: month, year: year) {
             day -= Self.daysIn(month: month, year: year)
@@ -36,7 +36,7 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
             (year, month) = month == 1 ? (year - 1, 12) : (year, month - 1)
             day += Self.daysIn(month: month, year: year)
         }
-        return CalendarDate(year: year, month: month, day: day)!
+        return CalendarDate(year: year, month: month, day: day)
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {

@@ -38,13 +38,17 @@ struct CensusSplit: ParsableCommand {
 
     func validate() throws {
         guard (1...366).contains(days) else { throw ValidationError("--days must be 1 to 366") }
+        guard let last = firstDay.adding(days: days - 1) else { throw ValidationError("--first-day \(firstDay) and --days \(days) run past 9999-12-31") }
+        // The days must be batch dates `ingest census` takes.
+        try BatchDateWindow.check(firstDay, option: "--first-day", allowAny: false)
+        try BatchDateWindow.check(last, option: "the last day", allowAny: false)
     }
 
     func run() throws {
         try exitingWithStatus("ingest") {
             let input = try FileInput(path: file)
             try OutputFile.makeDirectory(output)
-            let dates = (0..<days).map { firstDay.adding(days: $0) }
+            let dates = (0..<days).map { firstDay.adding(days: $0)! }
             let paths = dates.map { "\(output)/\($0).csv" }
             if !replace, let existing = paths.first(where: { FileKind.at($0, followingLinks: false) != nil }) {
                 throw OutputError(path: existing, reason: "exists; it is left as it is (give --replace to write the days again)")
@@ -64,14 +68,24 @@ struct CensusSplit: ParsableCommand {
                         buffers[day].removeAll(keepingCapacity: true)
                     }
                 }
+                // A line ends at LF, CRLF or a lone CR, as the loader reads them.
                 while let byte = try input.next() {
                     line.append(byte)
-                    if byte == UInt8(ascii: "\n") { try deal() }
+                    if byte == UInt8(ascii: "\r"), try input.peek() == UInt8(ascii: "\n") { continue }
+                    if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { try deal() }
                 }
                 if !line.isEmpty { try deal() }
+                // An empty day would load as an empty batch: refuse rather than write one.
+                if let empty = counts.firstIndex(of: 0) {
+                    throw DataError(path: file, reason: "\(number) lines for \(days) days leave \(dates[empty]) empty; give fewer --days")
+                }
                 for (file, buffer) in zip(files, buffers) {
                     try file.write(buffer)
                     try file.commit()
+                }
+                let others = LoadAll.censusDays(in: output).files.filter { !dates.contains($0.date) }
+                if let first = others.first {
+                    print("note: \(others.count) other day file(s) in \(output) are not from this split (\(first.name) and on); `ingest all` loads them too")
                 }
                 print("\(number) lines of \(file) → \(days) days, \(dates[0]) to \(dates[days - 1]), \(counts.min()!)–\(counts.max()!) lines a day, in \(output)")
             } catch {

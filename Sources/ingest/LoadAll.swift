@@ -1,4 +1,5 @@
 import ArgumentParser
+import Failures
 import Foundation
 import CommandSupport
 import Validation
@@ -38,7 +39,23 @@ struct LoadAll: ParsableCommand {
         if quiet { shared.append("--quiet") }
         if allowShrink { shared.append("--allow-shrink") }
         let any = anyBatchDate ? ["--any-batch-date"] : []
-        let days = Self.censusDays(in: "\(dataDir)/census/incoming")
+        let incoming = "\(dataDir)/census/incoming"
+        let found = Self.censusDays(in: incoming)
+        let logger = database.logger("ingest")
+        for name in found.ignored { logger.warning("\(incoming)/\(name): ignored, not a daily file (named YYYY-MM-DD.csv)") }
+        // Every day is checked before any is loaded: one bad file stops the run before it starts.
+        try exitingWithStatus("ingest") {
+            for day in found.files {
+                let path = "\(incoming)/\(day.name)"
+                if !anyBatchDate, !(BatchDateWindow.earliest...BatchDateWindow.latest).contains(day.date) {
+                    throw InputError(path: path, reason: "\(day.date) is outside \(BatchDateWindow.earliest)...\(BatchDateWindow.latest); give --any-batch-date if it is right")
+                }
+                guard FileKind.at(path) == .regular else { throw InputError(path: path, reason: "is not a regular file") }
+            }
+            return 0
+        }
+        if found.files.isEmpty { logger.info("no daily files in \(incoming): loading \(dataDir)/census/census_income_sample.csv as one batch") }
+        let days = found.files.map(\.date)
         let census = days.isEmpty
             ? [["census", "\(dataDir)/census/census_income_sample.csv", "--data-dir", dataDir] + (batchDate.map { ["--batch-date", $0.description] } ?? []) + any]
             : days.map { ["census", "\(dataDir)/census/incoming/\($0).csv", "--batch-date", $0.description, "--data-dir", dataDir] + any }
@@ -57,9 +74,14 @@ struct LoadAll: ParsableCommand {
         if worst != 0 { throw ExitCode(worst) }
     }
 
-    /// The dates of the daily files in `folder` (named YYYY-MM-DD.csv), in order.
-    static func censusDays(in folder: String) -> [CalendarDate] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.compactMap { $0.hasSuffix(".csv") ? CalendarDate(iso: String($0.dropLast(4))) : nil }.sorted()
+    /// The daily files in `folder` (named YYYY-MM-DD.csv, a real date), in date order, and the other names.
+    static func censusDays(in folder: String) -> (files: [(date: CalendarDate, name: String)], ignored: [String]) {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        var files: [(date: CalendarDate, name: String)] = [], ignored: [String] = []
+        for name in names {
+            if name.hasSuffix(".csv"), name.count == 14, let date = CalendarDate(iso: String(name.dropLast(4))) { files.append((date, name)) }
+            else { ignored.append(name) }
+        }
+        return (files.sorted { $0.date < $1.date }, ignored)
     }
 }

@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Bytes a request body may have.")
     var maxBodyBytes = 1 << 20
 
-    @Option(help: "Seconds a client may stay silent on a connection, or take to send a request body (then 408).")
+    @Option(help: "Seconds a client may take to send a request body (then 408); a connection silent 5 s longer is closed.")
     var clientTimeout = 30
 
     @Option(help: "Seconds between checks for a newly registered model version.")
@@ -97,8 +97,9 @@ struct Serve: AsyncParsableCommand {
         let app = Application(
             router: endpoints.router(),
             // A client that sends nothing does not hold a connection for ever (nor one that trickles a body:
-            // ServeEndpoints answers it 408).
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(clientTimeout)))),
+            // ServeEndpoints answers it 408). The connection's limit is 5 s past the body's, so that a body cut
+            // short still gets its 408 before the connection is closed.
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(clientTimeout) + 5))),
             configuration: .init(address: .hostname(host, port: port), serverName: "pgpipe-serve"),
             logger: logger)
         // Every 5 s, on one kept connection: is the database there (for /ready), and is there a new model version

@@ -45,4 +45,24 @@ import Testing
         #expect(replaced.status == 0, "\(replaced.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: day)) == before)
     }
+
+    /// Lines end at LF, CRLF or a lone CR, as the loader reads them; a day left empty, or a span past the
+    /// calendar, is refused before a file is written.
+    @Test func test_line_endings_and_empty_days() throws {
+        let folder = try TemporaryFolder()
+        let env = ProcessInfo.processInfo.environment
+        let cr = try folder.write("cr.csv", "a\rb\r\nc\nd")
+        let split = try runTool("ingest", ["census-split", cr, "--days", "2", "--output", "\(folder.path)/cr"], environment: env)
+        #expect(split.status == 0, "\(split.stderr)")
+        #expect(split.stdout.contains("4 lines of"), "\(split.stdout)")
+        let written = try ["2026-10-26", "2026-10-27"].map { try String(contentsOfFile: "\(folder.path)/cr/\($0).csv", encoding: .utf8) }.joined()
+        #expect(written.count == "a\rb\r\nc\nd".count)
+
+        let few = try runTool("ingest", ["census-split", cr, "--days", "5", "--output", "\(folder.path)/few"], environment: env)
+        #expect(few.status == 65)
+        #expect(few.stderr.contains("4 lines for 5 days leave"), "\(few.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/few")) ?? []).isEmpty, "no day file written")
+        let late = try runTool("ingest", ["census-split", cr, "--first-day", "9999-12-31", "--days", "3", "--output", "\(folder.path)/late"], environment: env)
+        #expect(late.status == 64)
+    }
 }

@@ -70,9 +70,28 @@ def endless_headers():
     """A request line and one header, then silence: the connection is closed."""
     sock = socket.create_connection((host, port))
     sock.sendall(b"POST /predict/census_income_xgboost HTTP/1.1\r\nHost: x\r\n")
-    status, body, seconds = response(sock, timeout + 5)
+    status, body, seconds = response(sock, timeout + 10)
     sock.close()
     return status, body, seconds
+
+
+def short_body():
+    """A Content-Length longer than the body sent, then silence: 408 within the timeout, not a dropped line."""
+    sock = socket.create_connection((host, port))
+    sock.sendall(HEAD % (len(RECORD) + 100) + RECORD)
+    status, body, seconds = response(sock, timeout + 10)
+    sock.close()
+    return status, body, seconds
+
+
+def bad_chunk():
+    """A chunked body with a chunk size that is not hexadecimal: 400, not a 500."""
+    sock = socket.create_connection((host, port))
+    sock.sendall(b"POST /predict/census_income_xgboost HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+    status, body, _ = response(sock, timeout + 10)
+    sock.close()
+    return status, body
 
 
 def huge_body():
@@ -130,17 +149,24 @@ for (kind, _), result in results.items():
     else:
         status, body, seconds = result
         assert status is None and body == b"", f"endless headers got {status} {body[:200]}"
-        assert timeout - 0.5 < seconds < timeout + 3, f"endless headers closed after {seconds:.1f} s"
+        assert timeout + 4.5 < seconds < timeout + 8, f"endless headers closed after {seconds:.1f} s"
 print(f"clients: 20 trickled bodies answered 408 within {timeout + 3:.0f} s, 20 endless headers closed after "
-      f"~{timeout:.0f} s; meanwhile a normal request took {max(during) * 1000:.0f} ms at most "
+      f"~{timeout + 5:.0f} s; meanwhile a normal request took {max(during) * 1000:.0f} ms at most "
       f"(alone: {baseline * 1000:.0f} ms)")
 assert max(during) < 2, "slow clients held up a normal one"
+
+status, body, seconds = short_body()
+assert status == 408 and problem(body)["status"] == 408, f"a short body got {status} {body[:200]}"
+assert seconds < timeout + 3, f"a short body was answered after {seconds:.1f} s"
+status, body = bad_chunk()
+assert status == 400 and problem(body)["status"] == 400, f"a bad chunk size got {status} {body[:200]}"
+print(f"clients: a body shorter than its Content-Length answered 408 after {seconds:.1f} s; a bad chunk size 400")
 
 status, body, sent, answered, closed = huge_body()
 assert status == 413, f"a 100 MB body got {status} {body[:200]}"
 assert problem(body)["status"] == 413
 assert answered is not None and sent < 10 * 1048576, "the 413 came only after the body was read"
-assert closed < timeout + 3, f"the connection stayed open {closed:.1f} s after the 413"
+assert closed < timeout + 8, f"the connection stayed open {closed:.1f} s after the 413"
 print(f"clients: a 100 MB body answered 413 after {sent / 1048576:.1f} MiB sent ({answered * 1000:.0f} ms), "
       f"the connection closed {closed:.1f} s later")
 normal_client()

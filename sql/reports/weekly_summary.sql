@@ -35,8 +35,10 @@ SELECT r.week,
        round(sum(r.weight), 2) AS people,
        round(sum(r.weight * r.age) / sum(r.weight), 2) AS age_mean,
        q.age_q1, q.age_median, q.age_q3,
-       round(sum(r.weight) FILTER (WHERE r.income_over_50k) / sum(r.weight), 4) AS share_over_50k,
-       round(sum(r.weight) FILTER (WHERE l.predicted_over_50k) / nullif(sum(r.weight) FILTER (WHERE l.predicted_over_50k IS NOT NULL), 0), 4)
+       -- A week in which nobody earns over 50,000 has a share of 0, not NULL.
+       round(coalesce(sum(r.weight) FILTER (WHERE r.income_over_50k), 0) / sum(r.weight), 4) AS share_over_50k,
+       round(coalesce(sum(r.weight) FILTER (WHERE l.predicted_over_50k), 0)
+             / nullif(sum(r.weight) FILTER (WHERE l.predicted_over_50k IS NOT NULL), 0), 4)
            AS predicted_share_over_50k
 FROM records r
 JOIN quartiles q USING (week)
