@@ -1,6 +1,3 @@
-import Formats
-import Foundation
-
 /// A JSON document as decoded, keeping what a request said apart: true is not 1, null is not absent.
 public enum JSONValue: Sendable, Equatable {
     case null
@@ -56,18 +53,6 @@ public enum JSONValue: Sendable, Equatable {
             guard parser.index == buffer.count else { return nil }
             if case .array = value { return (value, parser.elements) }
             return (value, [start..<end])
-        }
-    }
-
-    /// The value as JSON text (whole numbers without a fraction).
-    public var jsonText: JSONText.Value {
-        switch self {
-        case .null: .null
-        case .bool(let flag): .bool(flag)
-        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? .number(String(Int(number))) : .double(number)
-        case .string(let text): .string(text)
-        case .array(let values): .array(values.map(\.jsonText))
-        case .object(let members): .object(members.keys.sorted().map { ($0, members[$0]!.jsonText) })
         }
     }
 
