@@ -12,17 +12,41 @@ public enum CopyText {
     }
 
     /// Inlinable, so each caller gets a version specialised to its byte sequence (a generic one, called
-    /// across modules, cost a witness-table call per byte).
+    /// across modules, cost a witness-table call per byte). Contiguous bytes (an array, a slice, a string's
+    /// UTF-8) are copied a run at a time between the bytes that need an escape.
     @inlinable
     public static func appendEscaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes, to buffer: inout [UInt8]) {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
-            default: buffer.append(byte)
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            for index in bytes.indices {
+                guard let escape = escape(bytes[index]) else { continue }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(escape)
+                start = index + 1
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
+        guard copied == nil else { return }
+        for byte in bytes {
+            if let escape = escape(byte) {
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(escape)
+            } else {
+                buffer.append(byte)
+            }
+        }
+    }
+
+    /// The letter that follows the backslash for a byte COPY's text format escapes, nil for the others.
+    @inlinable
+    static func escape(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "\\"): UInt8(ascii: "\\")
+        case UInt8(ascii: "\t"): UInt8(ascii: "t")
+        case UInt8(ascii: "\n"): UInt8(ascii: "n")
+        case UInt8(ascii: "\r"): UInt8(ascii: "r")
+        default: nil
         }
     }
 }

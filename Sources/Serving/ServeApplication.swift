@@ -180,19 +180,14 @@ public struct ServeEndpoints: Sendable {
         default:
             records = [document]
         }
-        let (answers, errors) = model.answers(records)
+        let (encoded, errors) = model.answers(records)
         guard errors.isEmpty else {
             let shown = Array(errors.prefix(Self.errorsShown))
             let more = errors.count > shown.count ? "; the first \(shown.count) of \(errors.count) bad fields are listed" : ""
             return .problem(Problem(status: 422, title: "Unprocessable Content", detail: "\(Set(errors.map(\.record)).count) of \(records.count) records have bad fields\(more)", errors: shown))
         }
-        metrics.predicted(model: model.name, version: model.version, count: answers.count)
+        metrics.predicted(model: model.name, version: model.version, count: encoded.count)
         // Each answer written once: for the response, and for the log beside the record as it was sent.
-        let encoded = answers.map { answer in
-            var bytes: [UInt8] = []
-            JSONText.append(answer, to: &bytes)
-            return bytes
-        }
         if let log {
             let servedAt = PredictionLog.now()
             for (range, output) in zip(ranges, encoded) {

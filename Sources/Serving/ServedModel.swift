@@ -90,14 +90,18 @@ public struct ServedModel: Sendable {
                 labels: labels.mapValues { Dictionary($0.map { ($1.lowercased(), $0) }) { first, _ in first } }, classes: classes))
     }
 
-    /// The answers to `records`, in order, or every bad field of every record. Census records are scored
-    /// together, in the tree walk's blocks (a row's result does not depend on the rows beside it).
-    func answers(_ records: [JSONValue]) -> (answers: [JSONText.Value], errors: [Problem.FieldError]) {
-        var answers: [[(String, JSONText.Value)]] = [], errors: [Problem.FieldError] = []
+    /// The answers to `records` as JSON text, in order, or every bad field of every record. Census records
+    /// are scored together, in the tree walk's blocks (a row's result does not depend on the rows beside it),
+    /// and their answers written straight to bytes: the same text `JSONText` writes for the same members.
+    func answers(_ records: [JSONValue]) -> (answers: [[UInt8]], errors: [Problem.FieldError]) {
+        var answers: [[UInt8]] = [], errors: [Problem.FieldError] = []
         var features: [Float] = [], unknowns: [[String]] = []
         for (index, record) in records.enumerated() {
             switch predict(record, index: index) {
-            case .success(let members): answers.append(members)
+            case .success(let members):
+                var bytes: [UInt8] = []
+                JSONText.appendObject(members, to: &bytes)
+                answers.append(bytes)
             case .features(let row, let unknown):
                 features += row
                 unknowns.append(unknown)
@@ -110,15 +114,25 @@ public struct ServedModel: Sendable {
             features.withUnsafeBufferPointer { features in
                 probabilities.withUnsafeMutableBufferPointer { model.probabilities(of: features, into: $0) }
             }
+            var prefix: [UInt8] = []
+            JSONText.appendObject([("model", .string(name)), ("version", .number(String(version)))], to: &prefix)
+            prefix.removeLast()  // the closing brace: the members go on
             answers = zip(probabilities, unknowns).map { probability, unknown in
-                [
-                    ("model", .string(name)), ("version", .number(String(version))), ("probability", .double(probability)),
-                    ("label", .string(probability >= threshold ? "50000+." : "- 50000.")),
-                    ("over_50k", .bool(probability >= threshold)), ("unknown_inputs", .array(unknown.map(JSONText.Value.string))),
-                ]
+                var bytes = prefix
+                bytes.reserveCapacity(prefix.count + 96)
+                bytes += #","probability":"#.utf8
+                JSONText.append(.double(probability), to: &bytes)
+                bytes += (probability >= threshold ? #","label":"50000+.","over_50k":true"# : #","label":"- 50000.","over_50k":false"#).utf8
+                bytes += #","unknown_inputs":["#.utf8
+                for (index, input) in unknown.enumerated() {
+                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                    JSONText.appendString(input, to: &bytes)
+                }
+                bytes += "]}".utf8
+                return bytes
             }
         }
-        return (answers.map(JSONText.Value.object), [])
+        return (answers, [])
     }
 
     /// One record's answer as JSON members (its features, for the census model), or the record's bad fields.

@@ -9,6 +9,18 @@ import Testing
         var buffer: [UInt8] = []
         CopyText.appendEscaped(Array("a\\b\tc\nd\re".utf8), to: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == "a\\\\b\\tc\\nd\\re")
+        // Escapes first, last and side by side; a slice that does not start at 0; a sequence with no
+        // contiguous storage: all the same text, and read back as written.
+        let raw = Array("\tx\\\\\n\r\u{e9}\t".utf8)
+        func escaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+            var out: [UInt8] = []
+            CopyText.appendEscaped(bytes, to: &out)
+            return out
+        }
+        for out in [escaped(raw), escaped(([0] + raw)[1...]), escaped(raw.lazy.map { $0 })] {
+            #expect(String(decoding: out, as: UTF8.self) == "\\tx\\\\\\\\\\n\\r\u{e9}\\t")
+            #expect(out.withUnsafeBytes { CopyText.decodeRow($0) } == [String(decoding: raw, as: UTF8.self)])
+        }
     }
 
     @Test func test_json_text_escapes_only_what_json_requires() {

@@ -69,6 +69,12 @@ func problem(_ response: TestResponse) throws -> Problem {
             #expect(unknownCategory.status == .ok)
             let answers = try JSONSerialization.jsonObject(with: Data(buffer: unknownCategory.body)) as? [[String: Any]]
             #expect(answers?.first?["unknown_inputs"] as? [String] == ["sex"])
+            // The members in the spec's order, compact, the probability in Swift's shortest form.
+            let probability = try #require(answers?.first?["probability"] as? Double)
+            let text = String(buffer: unknownCategory.body)
+            #expect(text.hasPrefix(#"[{"model":"census_income_xgboost","version":1,"probability":"#), "\(text)")
+            #expect(text.hasSuffix(#","unknown_inputs":["sex"]}]"#), "\(text)")
+            #expect(text.contains(probability >= 0.5 ? #","label":"50000+.","over_50k":true,"# : #","label":"- 50000.","over_50k":false,"#), "\(text)")
         }
     }
 
