@@ -10,6 +10,8 @@ public struct SourceRecord {
 
     /// 1-based line on which the record starts (a quoted field may carry it over several lines).
     public var line: Int
+    /// 0-based index of the record in the array it comes from (a JSON source); nil for a source of lines.
+    public var position: Int?
     /// The record's first bytes as in the file, without the line ending (see `rawLength`).
     public private(set) var raw: [UInt8] = []
     /// The length of the whole record in the file; more than `raw.count` when raw was cut short.
