@@ -17,6 +17,10 @@ extension CopyText {
             buffer.append(UInt8(ascii: "\t"))
         }
         buffer.append(contentsOf: String(record.line).utf8)
+        if let position = record.position {
+            buffer.append(UInt8(ascii: "\t"))
+            buffer.append(contentsOf: String(position).utf8)
+        }
         buffer.append(UInt8(ascii: "\n"))
     }
 }

@@ -9,7 +9,7 @@ public struct Dataset: Sendable {
     public let replacement: Replacement
 
     /// All datasets this build knows, by name.
-    public static let all: [Dataset] = [.people, .census, .accidents]
+    public static let all: [Dataset] = [.people, .census, .accidents, .wind]
 
     public static func named(_ name: String) -> Dataset? {
         all.first { $0.name == name }
@@ -28,7 +28,7 @@ public struct DatasetInput: Sendable {
     /// Rows whose values in these columns repeat an earlier row are rejected as duplicates.
     public let uniqueKey: [String]
     /// The table COPY fills (schema and name; `pg_temp` for a staging table), and its columns in the order of
-    /// `columns`, then one for the source line.
+    /// `columns`, then one for the source line (and for a JSON source one for the record's position).
     public let copyTable: (schema: String, name: String)
     public let copyColumns: [String]
     /// Scripts of sql/transforms run in the load's transaction before the COPY (a staging table, say) and
@@ -61,4 +61,8 @@ public enum SourceFormat: Sendable {
     case csvWithoutHeader
     /// A table of a SQLite database file; its columns are matched by name like a CSV header.
     case sqlite(table: String)
+    /// The objects of the array at `path` (object keys from the top) of a JSON document, keyed by the
+    /// input's columns; `numbers` names the keys holding JSON numbers, the others hold strings. The COPY
+    /// table takes each record's position in the array after its line.
+    case jsonRecords(path: [String], numbers: Set<String>)
 }

@@ -30,6 +30,8 @@ public struct OpenedDataset {
             case .sqlite(let table):
                 // SQLite reads the file itself; the file is read here only for the ledger's sha256 and size.
                 try { try file.readToEnd(); return try SQLiteSource(path: file.path, table: table) }()
+            case .jsonRecords(let path, let numbers):
+                try JSONRecordSource(input: file, path: path, columns: input.columns.map(\.name), numbers: numbers)
             }
             let validator = try RowValidator(name: input.name, columns: input.columns, uniqueKey: input.uniqueKey, source: source)
             return OpenInput(input: input, file: file, source: source, validator: validator)

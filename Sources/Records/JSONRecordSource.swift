@@ -46,11 +46,8 @@ public final class JSONRecordSource: RecordSource {
         try expect(UInt8(ascii: "["), "\(arrayName) to be an array")
     }
 
-    /// Physical lines read so far; once the file is read, all of its lines.
-    public var lines: Int? {
-        guard input.bytesRead > 0 else { return 0 }
-        return input.lastByte == Self.lf || input.lastByte == Self.cr ? line - 1 : line
-    }
+    /// Records are not lines here: a record's line only says where it starts.
+    public var lines: Int? { nil }
 
     private var arrayName: String { path.isEmpty ? "the document" : path.joined(separator: ".") }
 

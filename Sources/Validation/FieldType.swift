@@ -5,6 +5,9 @@ public enum FieldType: Sendable {
     case text
     /// Text that may be empty; empty becomes NULL.
     case optionalText
+    /// Any text, empty included, stored as it is: a raw table keeps what was delivered, and its checks
+    /// and cleaning run in SQL.
+    case rawText
     /// A calendar date written YYYY-MM-DD, from year 1 to today.
     case pastDate
     /// The key of a row in another table, resolved to that row's id through the named reference.
@@ -47,6 +50,8 @@ extension FieldType {
             return bytes.isEmpty ? .invalid("required text is empty") : .verbatim
         case .optionalText:
             return bytes.isEmpty ? .null : .verbatim
+        case .rawText:
+            return .verbatim
         case .pastDate:
             return CalendarDate.problem(in: bytes, latest: context.today).map(FieldValue.invalid) ?? .verbatim
         case .reference(let reference):

@@ -9,7 +9,7 @@ import Validation
 struct LoadAll: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Load everything in the data folder: people and places; the census days (or the sample as one batch), scored; the accident sources, reconciled, with the severity model.",
+        abstract: "Load everything in the data folder: people and places; the census days (or the sample as one batch), scored; the accident sources, reconciled, with the severity model; the wind forecasts and orders.",
         discussion: """
             The census data is each census/incoming/YYYY-MM-DD.csv as the batch of its date, in date order (see \
             `ingest census-split`), or, when there is none, census/census_income_sample.csv as the batch of \
@@ -59,7 +59,7 @@ struct LoadAll: ParsableCommand {
         let census = days.isEmpty
             ? [["census", "\(dataDir)/census/census_income_sample.csv", "--data-dir", dataDir] + (batchDate.map { ["--batch-date", $0.description] } ?? []) + any]
             : days.map { ["census", "\(dataDir)/census/incoming/\($0).csv", "--batch-date", $0.description, "--data-dir", dataDir] + any }
-        let steps = [["load", "people", "--data-dir", dataDir]] + census + [["accidents", "--data-dir", dataDir]]
+        let steps = [["load", "people", "--data-dir", dataDir]] + census + [["accidents", "--data-dir", dataDir], ["wind", "--data-dir", dataDir]]
         var worst: Int32 = 0
         for step in steps {
             do {

@@ -1,0 +1,208 @@
+-- GB wind forecasts (BMRS) and Dynamic Containment linear orders (the system operator's data portal): the
+-- files as delivered, their quality findings, the cleaned and imputed half-hours, and the orders normalised.
+CREATE SCHEMA wind;
+COMMENT ON SCHEMA wind IS 'GB wind forecasts and outturn per half-hour (bmrs_wind_forecast_pair.csv) and Dynamic Containment linear orders (linear_orders_raw.json): raw, quality, cleaned, imputed, joined.';
+
+-- Stage 1: what was delivered, untouched. Every value is text as in the file.
+CREATE TABLE wind.forecast_raw (
+    line integer PRIMARY KEY CHECK (line > 1),
+    column1 text NOT NULL,
+    record_type text NOT NULL,
+    start_time_of_half_hr_period text NOT NULL,
+    settlement_period text NOT NULL,
+    initial_forecast_publishing_period_commencing_time text NOT NULL,
+    initial_forecast_spn_generation text NOT NULL,
+    latest_forecast_publishing_period_commencing_time text NOT NULL,
+    latest_forecast_spn_generation text NOT NULL,
+    out_turn_publishing_period_commencing_time text NOT NULL,
+    fuel_type_generation text NOT NULL,
+    active_flag text NOT NULL,
+    efa text NOT NULL,
+    unnamed_13 text NOT NULL
+);
+COMMENT ON TABLE wind.forecast_raw IS 'bmrs_wind_forecast_pair.csv as delivered: one row per CSV record, every field as text (the header''s names in snake_case; unnamed_13 is the column after the header''s trailing comma), with its line (the header is line 1).';
+
+CREATE TABLE wind.orders_raw (
+    position integer PRIMARY KEY CHECK (position >= 0),
+    line integer NOT NULL UNIQUE,
+    portal_id text,
+    full_text text,
+    market_name text,
+    bidding_level_name text,
+    member_name text,
+    order_id text,
+    portfolio text,
+    order_entry_time text,
+    order_entry_user text,
+    settlement_currency text,
+    order_period_id text,
+    trade_id text,
+    efa text,
+    delivery_start text,
+    delivery_end text,
+    executed_volume text,
+    p1 text, v1 text, p2 text, v2 text, p3 text, v3 text, p4 text, v4 text
+);
+COMMENT ON TABLE wind.orders_raw IS 'linear_orders_raw.json as delivered: one row per object of result.records (position: its index there; line: where its { is), every value as text, JSON null as NULL; p1..v4 are the keys 1P..4V, portal_id is _id.';
+
+-- Stage 2: what is wrong with them.
+CREATE TABLE wind.quality (
+    source text NOT NULL CHECK (source IN ('forecast', 'orders')),
+    column_name text NOT NULL,
+    check_name text NOT NULL,
+    detail text NOT NULL DEFAULT '',
+    rows integer NOT NULL CHECK (rows > 0),
+    first_line integer NOT NULL,
+    action text NOT NULL,
+    PRIMARY KEY (source, column_name, check_name, detail)
+);
+COMMENT ON TABLE wind.quality IS 'One row per column and check that fired on the raw files: how many rows, the first line it fires on, and what the cleaning did about it (README, Wind).';
+
+-- Stage 3: typed and cleaned.
+CREATE TABLE wind.markets (
+    code text PRIMARY KEY CHECK (code ~ '^[A-Z]{2,8}$'),
+    name text NOT NULL,
+    direction text NOT NULL CHECK (direction IN ('low frequency', 'high frequency'))
+);
+COMMENT ON TABLE wind.markets IS 'The Dynamic Containment markets the orders buy in: DCL answers a falling frequency (low), DCH a rising one (high).';
+INSERT INTO wind.markets VALUES
+    ('DCL', 'Dynamic Containment Low', 'low frequency'),
+    ('DCH', 'Dynamic Containment High', 'high frequency');
+
+CREATE TABLE wind.orders (
+    order_id bigint PRIMARY KEY,
+    market text NOT NULL REFERENCES wind.markets,
+    member_name text NOT NULL,
+    portfolio text NOT NULL,
+    entered_at timestamptz NOT NULL,
+    entered_by text NOT NULL,
+    currency text NOT NULL CHECK (currency ~ '^[A-Z]{3}$')
+);
+COMMENT ON TABLE wind.orders IS 'One linear order: a day''s six EFA blocks bought in one market, entered once (its order periods hold the blocks).';
+
+CREATE TABLE wind.order_periods (
+    order_period_id bigint PRIMARY KEY,
+    order_id bigint NOT NULL REFERENCES wind.orders,
+    trade_id bigint NOT NULL UNIQUE,
+    market text NOT NULL REFERENCES wind.markets,
+    efa smallint NOT NULL CHECK (efa BETWEEN 1 AND 6),
+    delivery_start timestamptz NOT NULL,
+    delivery_end timestamptz NOT NULL CHECK (delivery_end > delivery_start),
+    executed_volume_mw numeric NOT NULL CHECK (executed_volume_mw >= 0),
+    source_position integer NOT NULL UNIQUE,
+    source_line integer NOT NULL,
+    UNIQUE (market, delivery_start)
+);
+COMMENT ON TABLE wind.order_periods IS 'One EFA block of an order: its delivery window (UK local time in the file, stored as timestamptz, so the block across the October clock change lasts 5 hours), the market and the volume executed (MW).';
+
+CREATE TABLE wind.order_steps (
+    order_period_id bigint NOT NULL REFERENCES wind.order_periods,
+    step smallint NOT NULL CHECK (step BETWEEN 1 AND 4),
+    price_gbp_per_mw_h numeric NOT NULL CHECK (price_gbp_per_mw_h >= 0),
+    volume_mw numeric NOT NULL CHECK (volume_mw >= 0),
+    PRIMARY KEY (order_period_id, step)
+);
+COMMENT ON TABLE wind.order_steps IS 'The points of an order period''s linear bid curve (keys 1P/1V..4P/4V): price (GBP/MW/h) and volume (MW); a point given as NA is absent.';
+
+CREATE TABLE wind.half_hours (
+    starts_at timestamptz PRIMARY KEY,
+    settlement_date date NOT NULL,
+    settlement_period smallint NOT NULL CHECK (settlement_period BETWEEN 1 AND 50),
+    efa smallint CHECK (efa BETWEEN 1 AND 6),
+    initial_forecast_published_at timestamptz,
+    initial_forecast_mw double precision CHECK (initial_forecast_mw >= 0),
+    initial_forecast_method text CHECK (initial_forecast_method IN ('interpolated', 'nearest')),
+    initial_forecast_raw text,
+    latest_forecast_published_at timestamptz,
+    latest_forecast_mw double precision CHECK (latest_forecast_mw >= 0),
+    latest_forecast_method text CHECK (latest_forecast_method IN ('interpolated', 'nearest')),
+    latest_forecast_raw text,
+    outturn_published_at timestamptz,
+    outturn_mw double precision CHECK (outturn_mw >= 0),
+    outturn_method text CHECK (outturn_method IN ('interpolated', 'nearest')),
+    outturn_raw text,
+    imputed boolean GENERATED ALWAYS AS (
+        initial_forecast_method IS NOT NULL OR latest_forecast_method IS NOT NULL OR outturn_method IS NOT NULL) STORED,
+    source_line integer NOT NULL UNIQUE,
+    duplicate_lines integer[] NOT NULL DEFAULT '{}',
+    UNIQUE (settlement_date, settlement_period)
+);
+COMMENT ON TABLE wind.half_hours IS 'One row per settlement half-hour: its start (settlement days in UK local time), the initial and latest wind forecasts with when they were published, and the outturn (MW). A *_method says how a missing value was imputed (NULL: as delivered), *_raw keeps the file''s text; source_line is the line kept, duplicate_lines the exact duplicates collapsed into it.';
+
+-- Readers see a wind load whole (0013_reliability.sql).
+CREATE TABLE ingest.read_gate_wind ();
+COMMENT ON TABLE ingest.read_gate_wind IS 'No rows, no columns: its lock orders report runs (ACCESS SHARE) and loads replacing data in schema wind (ACCESS EXCLUSIVE).';
+
+-- The product's schemas, named once: the replacement and privilege routines below read them from here, so
+-- the next schema is added in one place.
+CREATE FUNCTION ingest.product_schemas() RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY['ingest', 'people', 'census', 'ml', 'accident', 'wind'] $$;
+COMMENT ON FUNCTION ingest.product_schemas() IS 'The schemas pgpipe owns: only their tables may be replaced by a load, and ingest.apply_privileges() hands them to pgpipe_owner.';
+
+CREATE OR REPLACE FUNCTION ingest.begin_replacement(tables regclass[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+    gate text;
+    fk record;
+BEGIN
+    FOREACH t IN ARRAY tables LOOP
+        IF (SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = t) <> ALL (ingest.product_schemas()) THEN
+            RAISE EXCEPTION 'table % is not one of pgpipe''s', t USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF NOT has_table_privilege(session_user, t, 'TRUNCATE') THEN
+            RAISE EXCEPTION 'role % may not replace the rows of %', session_user, t USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END LOOP;
+    FOR gate IN SELECT DISTINCT relnamespace::regnamespace::text FROM pg_class WHERE oid = ANY (tables) ORDER BY 1 LOOP
+        PERFORM ingest.close_read_gate(gate);
+    END LOOP;
+    EXECUTE 'TRUNCATE ' || (SELECT string_agg(x::text, ', ') FROM unnest(tables) AS x) || ' RESTART IDENTITY';
+    FOR fk IN
+        SELECT conrelid::regclass AS table_name, conname, pg_get_constraintdef(oid) AS definition
+        FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY (tables)
+        ORDER BY conrelid::regclass::text, conname
+    LOOP
+        INSERT INTO ingest.suspended_foreign_keys (table_name, constraint_name, definition)
+        VALUES (fk.table_name, fk.conname, fk.definition);
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.table_name, fk.conname);
+    END LOOP;
+END
+$$;
+
+CREATE OR REPLACE PROCEDURE ingest.apply_privileges()
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s text;
+    object record;
+BEGIN
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO pgpipe_ingest', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO pgpipe_summary', current_database());
+    ALTER TABLE public.schema_migrations OWNER TO pgpipe_owner;
+    GRANT SELECT ON public.schema_migrations TO pgpipe_ingest, pgpipe_summary;
+    FOREACH s IN ARRAY ingest.product_schemas() LOOP
+        EXECUTE format('ALTER SCHEMA %I OWNER TO pgpipe_owner', s);
+        -- Tables, views and free-standing sequences; indexes and identity sequences follow their table.
+        FOR object IN
+            SELECT c.oid::regclass AS name FROM pg_class c
+            WHERE c.relnamespace = s::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+              AND (c.relkind <> 'S' OR NOT EXISTS (
+                  SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')))
+        LOOP
+            EXECUTE format('ALTER TABLE %s OWNER TO pgpipe_owner', object.name);
+        END LOOP;
+        FOR object IN SELECT p.oid::regprocedure AS signature, p.prokind FROM pg_proc p WHERE p.pronamespace = s::regnamespace LOOP
+            EXECUTE format('ALTER ROUTINE %s OWNER TO pgpipe_owner', object.signature);
+            EXECUTE format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', object.signature);
+        END LOOP;
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO pgpipe_ingest, pgpipe_summary', s);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA %I TO pgpipe_ingest', s);
+        EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO pgpipe_ingest', s);
+        EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO pgpipe_summary', s);
+    END LOOP;
+    -- The writer runs the two replacement functions and nothing else of the owner's; the bookkeeping table
+    -- of suspended keys is written by those functions only.
+    GRANT EXECUTE ON FUNCTION ingest.begin_replacement(regclass[]), ingest.end_replacement() TO pgpipe_ingest;
+    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ingest.suspended_foreign_keys FROM pgpipe_ingest;
+END
+$$;
