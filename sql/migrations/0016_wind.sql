@@ -51,12 +51,12 @@ CREATE TABLE wind.quality (
     column_name text NOT NULL,
     check_name text NOT NULL,
     detail text NOT NULL DEFAULT '',
-    rows integer NOT NULL CHECK (rows > 0),
-    first_line integer NOT NULL,
+    rows integer NOT NULL CHECK (rows >= 0),
+    first_line integer CHECK (rows > 0 OR first_line IS NULL),
     action text NOT NULL,
     PRIMARY KEY (source, column_name, check_name, detail)
 );
-COMMENT ON TABLE wind.quality IS 'One row per column and check that fired on the raw files: how many rows, the first line it fires on, and what the cleaning did about it (README, Wind).';
+COMMENT ON TABLE wind.quality IS 'One row per column and check run on the raw files: how many rows it fires on (0: checked, none found), the first line it fires on, and what the cleaning does about it (README, Wind). Checks keyed by what they found (a null spelling, a day, a constant value) are listed only when found.';
 
 -- Stage 3: typed and cleaned.
 CREATE TABLE wind.markets (
@@ -111,23 +111,67 @@ CREATE TABLE wind.half_hours (
     efa smallint CHECK (efa BETWEEN 1 AND 6),
     initial_forecast_published_at timestamptz,
     initial_forecast_mw double precision CHECK (initial_forecast_mw >= 0),
-    initial_forecast_method text CHECK (initial_forecast_method IN ('interpolated', 'nearest')),
+    initial_forecast_method text CHECK (initial_forecast_method IN ('recovered', 'interpolated')),
     initial_forecast_raw text,
     latest_forecast_published_at timestamptz,
     latest_forecast_mw double precision CHECK (latest_forecast_mw >= 0),
-    latest_forecast_method text CHECK (latest_forecast_method IN ('interpolated', 'nearest')),
+    latest_forecast_method text CHECK (latest_forecast_method IN ('recovered', 'interpolated')),
     latest_forecast_raw text,
     outturn_published_at timestamptz,
     outturn_mw double precision CHECK (outturn_mw >= 0),
-    outturn_method text CHECK (outturn_method IN ('interpolated', 'nearest')),
+    outturn_method text CHECK (outturn_method IN ('recovered', 'interpolated')),
     outturn_raw text,
     imputed boolean GENERATED ALWAYS AS (
-        initial_forecast_method IS NOT NULL OR latest_forecast_method IS NOT NULL OR outturn_method IS NOT NULL) STORED,
-    source_line integer NOT NULL UNIQUE,
+        'interpolated' IN (initial_forecast_method, latest_forecast_method, outturn_method)) STORED,
+    source_line integer UNIQUE,
     duplicate_lines integer[] NOT NULL DEFAULT '{}',
     UNIQUE (settlement_date, settlement_period)
 );
-COMMENT ON TABLE wind.half_hours IS 'One row per settlement half-hour: its start (settlement days in UK local time), the initial and latest wind forecasts with when they were published, and the outturn (MW). A *_method says how a missing value was imputed (NULL: as delivered), *_raw keeps the file''s text; source_line is the line kept, duplicate_lines the exact duplicates collapsed into it.';
+COMMENT ON TABLE wind.half_hours IS 'One row per settlement half-hour: its start (settlement days in UK local time), the initial and latest wind forecasts with when they were published, and the outturn (MW). A *_method says where a value came from when not as delivered (recovered: read from a malformed value such as WIND3651; interpolated: imputed, see README), *_raw keeps the file''s text; source_line is the line kept (NULL for a half-hour the file lacks), duplicate_lines the other lines naming the same half-hour.';
+
+-- Text to a time as the files write it, or NULL when it is not one. PostgreSQL 15 has no pg_input_is_valid
+-- and a failed cast aborts the load, so the parse is guarded here; only the two spellings the files use are
+-- read (a cast alone would also take 'today' or 'epoch').
+CREATE FUNCTION wind.local_timestamp(value text) RETURNS timestamp
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+BEGIN
+    IF value ~ '^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$' THEN
+        RETURN value::timestamp;
+    ELSIF value ~ '^\d{2}/\d{2}/\d{4} ([01]\d|2[0-3]):[0-5]\d$' THEN
+        RETURN to_date(left(value, 10), 'DD/MM/YYYY') + right(value, 5)::time;
+    ELSIF value ~ '^\d{2}/\d{2}/\d{4}$' THEN
+        RETURN to_date(value, 'DD/MM/YYYY')::timestamp;
+    END IF;
+    RETURN NULL;
+EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wind.local_timestamp(text) IS 'A wall-clock time written 2021-09-15T23:00:00, 01/11/2021 00:30 or 01/11/2021 (day first), or NULL when the text is not a valid one of these.';
+
+-- Settlement time: a settlement day starts at UK local midnight and has 46, 48 or 50 half-hour periods; an
+-- EFA block is four hours of local time, block 1 starting at 23:00 the day before.
+CREATE FUNCTION wind.periods_in_day(day date) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT (extract(epoch FROM ((day + 1)::timestamp AT TIME ZONE 'Europe/London') - (day::timestamp AT TIME ZONE 'Europe/London')) / 1800)::int
+$$;
+COMMENT ON FUNCTION wind.periods_in_day(date) IS 'Settlement periods in a settlement day: 48, or 46 and 50 on the days the clocks change.';
+
+CREATE FUNCTION wind.efa_of(moment timestamptz) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT ((extract(hour FROM moment AT TIME ZONE 'Europe/London')::int * 60 + extract(minute FROM moment AT TIME ZONE 'Europe/London')::int + 60) % 1440) / 240 + 1
+$$;
+COMMENT ON FUNCTION wind.efa_of(timestamptz) IS 'The EFA block (1 to 6) a moment falls in: block 1 is 23:00 to 03:00 UK local time, and so on every four hours.';
+
+-- Linear interpolation between two known values, when they are at most four hours apart.
+CREATE FUNCTION wind.interpolate(at timestamptz, before_at timestamptz, before double precision, after_at timestamptz, after double precision)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN after_at - before_at <= interval '4 hours' THEN
+        before + (after - before) * extract(epoch FROM at - before_at)::double precision / extract(epoch FROM after_at - before_at)::double precision
+    END
+$$;
+COMMENT ON FUNCTION wind.interpolate(timestamptz, timestamptz, double precision, timestamptz, double precision) IS 'The value at `at` on the straight line between two known values, or NULL when either is missing or they are more than 4 hours apart.';
 
 -- Readers see a wind load whole (0013_reliability.sql).
 CREATE TABLE ingest.read_gate_wind ();
@@ -204,5 +248,7 @@ BEGIN
     -- of suspended keys is written by those functions only.
     GRANT EXECUTE ON FUNCTION ingest.begin_replacement(regclass[]), ingest.end_replacement() TO pgpipe_ingest;
     REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ingest.suspended_foreign_keys FROM pgpipe_ingest;
+    GRANT EXECUTE ON FUNCTION wind.local_timestamp(text), wind.periods_in_day(date), wind.efa_of(timestamptz),
+        wind.interpolate(timestamptz, timestamptz, double precision, timestamptz, double precision) TO pgpipe_ingest, pgpipe_summary;
 END
 $$;
