@@ -121,8 +121,8 @@ CREATE TABLE wind.half_hours (
     outturn_mw double precision CHECK (outturn_mw >= 0),
     outturn_method text CHECK (outturn_method IN ('recovered', 'interpolated')),
     outturn_raw text,
-    imputed boolean GENERATED ALWAYS AS (
-        'interpolated' IN (initial_forecast_method, latest_forecast_method, outturn_method)) STORED,
+    imputed boolean NOT NULL GENERATED ALWAYS AS (
+        coalesce(initial_forecast_method = 'interpolated' OR latest_forecast_method = 'interpolated' OR outturn_method = 'interpolated', false)) STORED,
     source_line integer UNIQUE,
     duplicate_lines integer[] NOT NULL DEFAULT '{}',
     UNIQUE (settlement_date, settlement_period)
@@ -172,6 +172,81 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 COMMENT ON FUNCTION wind.interpolate(timestamptz, timestamptz, double precision, timestamptz, double precision) IS 'The value at `at` on the straight line between two known values, or NULL when either is missing or they are more than 4 hours apart.';
+
+-- Stage 4: each half-hour joined to the order period it falls in, per market. The orders come in EFA blocks
+-- of four hours and the forecasts per half-hour: equality of timestamps would match only the first half-hour of
+-- each block (one in eight), so a half-hour joins the block whose window contains its start
+-- (delivery_start <= starts_at < delivery_end), in absolute time, which also holds for the five-hour block of the
+-- October clock change. The limit price is point 2 of the order's curve: up to it the whole bid volume is bought.
+CREATE VIEW wind.orders_joined AS
+SELECT h.starts_at, h.settlement_date, h.settlement_period, h.efa,
+       h.initial_forecast_mw, h.latest_forecast_mw, h.outturn_mw, h.imputed,
+       dcl.order_period_id AS dcl_order_period_id, dcl.executed_volume_mw AS dcl_executed_volume_mw,
+       dcl_bid.volume_mw AS dcl_bid_volume_mw, dcl_limit.price_gbp_per_mw_h AS dcl_limit_price_gbp_per_mw_h,
+       dch.order_period_id AS dch_order_period_id, dch.executed_volume_mw AS dch_executed_volume_mw,
+       dch_bid.volume_mw AS dch_bid_volume_mw, dch_limit.price_gbp_per_mw_h AS dch_limit_price_gbp_per_mw_h
+FROM wind.half_hours h
+LEFT JOIN wind.order_periods dcl ON dcl.market = 'DCL' AND dcl.delivery_start <= h.starts_at AND h.starts_at < dcl.delivery_end
+LEFT JOIN wind.order_steps dcl_bid ON dcl_bid.order_period_id = dcl.order_period_id AND dcl_bid.step = 1
+LEFT JOIN wind.order_steps dcl_limit ON dcl_limit.order_period_id = dcl.order_period_id AND dcl_limit.step = 2
+LEFT JOIN wind.order_periods dch ON dch.market = 'DCH' AND dch.delivery_start <= h.starts_at AND h.starts_at < dch.delivery_end
+LEFT JOIN wind.order_steps dch_bid ON dch_bid.order_period_id = dch.order_period_id AND dch_bid.step = 1
+LEFT JOIN wind.order_steps dch_limit ON dch_limit.order_period_id = dch.order_period_id AND dch_limit.step = 2;
+COMMENT ON VIEW wind.orders_joined IS 'One row per half-hour: forecasts and outturn (MW), and per market (DCL, DCH) the order period whose delivery window holds the half-hour''s start, its executed volume, bid volume (MW) and limit price (GBP/MW/h).';
+
+-- Stage 5: 6-hour rolling medians, over the previous six hours up to and including the row (a window open on
+-- the left, as pandas' rolling("6h")), NULLs skipped. PostgreSQL has no windowed median, so each row takes
+-- percentile_cont(0.5) over its window with a correlated subquery: exact, and an index range scan per row
+-- (primary key on starts_at; market and delivery_start on the periods), so it stays linear in rows.
+CREATE VIEW wind.forecast_features AS
+SELECT h.starts_at, h.initial_forecast_mw,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY w.initial_forecast_mw) FROM wind.half_hours w
+        WHERE w.starts_at > h.starts_at - interval '6 hours' AND w.starts_at <= h.starts_at) AS initial_forecast_median_6h
+FROM wind.half_hours h;
+COMMENT ON VIEW wind.forecast_features IS 'Per half-hour, the median of the initial forecast (cleaned and imputed) over the six hours up to it, (t - 6 h, t].';
+
+CREATE VIEW wind.volume_features AS
+SELECT p.market, p.delivery_start, p.executed_volume_mw,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY w.executed_volume_mw) FROM wind.order_periods w
+        WHERE w.market = p.market AND w.delivery_start > p.delivery_start - interval '6 hours' AND w.delivery_start <= p.delivery_start
+       ) AS executed_volume_median_6h
+FROM wind.order_periods p;
+COMMENT ON VIEW wind.volume_features IS 'Per market and order period, the median executed volume of the market''s periods starting in the six hours up to it, (t - 6 h, t].';
+
+-- Daily and weekly views: forecast against outturn over the half-hours that have both, executed volume by
+-- market (mean MW held over the half-hours), coverage (half-hours the file gave of those the days have) and the
+-- share of half-hours with an imputed value.
+CREATE VIEW wind.daily AS
+SELECT j.settlement_date AS day,
+       avg(j.initial_forecast_mw) AS initial_forecast_mean_mw, min(j.initial_forecast_mw) AS initial_forecast_min_mw,
+       max(j.initial_forecast_mw) AS initial_forecast_max_mw,
+       avg(j.outturn_mw) AS outturn_mean_mw, min(j.outturn_mw) AS outturn_min_mw, max(j.outturn_mw) AS outturn_max_mw,
+       avg(abs(j.initial_forecast_mw - j.outturn_mw)) AS initial_forecast_mae_mw, avg(j.initial_forecast_mw - j.outturn_mw) AS initial_forecast_bias_mw,
+       avg(abs(j.latest_forecast_mw - j.outturn_mw)) AS latest_forecast_mae_mw, avg(j.latest_forecast_mw - j.outturn_mw) AS latest_forecast_bias_mw,
+       avg(j.dcl_executed_volume_mw)::double precision AS dcl_executed_volume_mean_mw,
+       avg(j.dch_executed_volume_mw)::double precision AS dch_executed_volume_mean_mw,
+       count(h.source_line) AS half_hours_delivered, wind.periods_in_day(j.settlement_date) AS half_hours_expected,
+       count(j.outturn_mw) AS half_hours_with_outturn,
+       avg(j.imputed::int)::double precision AS imputed_share
+FROM wind.orders_joined j JOIN wind.half_hours h USING (starts_at)
+GROUP BY j.settlement_date;
+COMMENT ON VIEW wind.daily IS 'Per settlement day: initial forecast and outturn (mean, min, max, MW), mean absolute error and bias (forecast minus outturn) of both forecasts, mean executed volume per market, coverage and the share of half-hours with an imputed value.';
+
+CREATE VIEW wind.weekly AS
+SELECT to_char(j.settlement_date, 'IYYY-"W"IW') AS week, min(j.settlement_date) AS first_day, count(DISTINCT j.settlement_date) AS days,
+       avg(j.initial_forecast_mw) AS initial_forecast_mean_mw, min(j.initial_forecast_mw) AS initial_forecast_min_mw,
+       max(j.initial_forecast_mw) AS initial_forecast_max_mw,
+       avg(j.outturn_mw) AS outturn_mean_mw, min(j.outturn_mw) AS outturn_min_mw, max(j.outturn_mw) AS outturn_max_mw,
+       avg(abs(j.initial_forecast_mw - j.outturn_mw)) AS initial_forecast_mae_mw, avg(j.initial_forecast_mw - j.outturn_mw) AS initial_forecast_bias_mw,
+       avg(abs(j.latest_forecast_mw - j.outturn_mw)) AS latest_forecast_mae_mw, avg(j.latest_forecast_mw - j.outturn_mw) AS latest_forecast_bias_mw,
+       avg(j.dcl_executed_volume_mw)::double precision AS dcl_executed_volume_mean_mw,
+       avg(j.dch_executed_volume_mw)::double precision AS dch_executed_volume_mean_mw,
+       count(h.source_line) AS half_hours_delivered, count(*) AS half_hours_expected,
+       count(j.outturn_mw) AS half_hours_with_outturn,
+       avg(j.imputed::int)::double precision AS imputed_share
+FROM wind.orders_joined j JOIN wind.half_hours h USING (starts_at)
+GROUP BY to_char(j.settlement_date, 'IYYY-"W"IW');
+COMMENT ON VIEW wind.weekly IS 'wind.daily per ISO week (of the settlement days the data has): the same figures over the week''s half-hours.';
 
 -- Readers see a wind load whole (0013_reliability.sql).
 CREATE TABLE ingest.read_gate_wind ();
