@@ -104,6 +104,8 @@ let package = Package(
             ]),
         // scripts/bench's like-for-like contender for xgboost's inplace_predict: the tree walk alone.
         .executableTarget(name: "score-benchmark", dependencies: ["Scoring"], path: "Benchmarks/ScoreBenchmark"),
+        // scripts/bench's measure of the JSON record source alone, against Python's json module.
+        .executableTarget(name: "json-benchmark", dependencies: ["Ingestion", "Records", "Failures"], path: "Benchmarks/JSONSourceBenchmark"),
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "TestSupport"]

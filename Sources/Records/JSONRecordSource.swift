@@ -23,6 +23,8 @@ public final class JSONRecordSource: RecordSource {
     /// The keys of the objects that lead to the array, outermost first.
     private let path: [String]
     private var line = 1
+    /// The last byte consumed was a CR: a line break counts at its CR, so an LF right after it does not count.
+    private var afterCR = false
     private var position = 0
     private var finished = false
     /// Set while a record is read: every byte consumed is also its raw text.
@@ -126,7 +128,7 @@ public final class JSONRecordSource: RecordSource {
             if isNull {
                 record?.appendNullField()
             } else {
-                for byte in bytes { record?.append(byte) }
+                record?.append(contentsOf: bytes)
                 record?.endField()
             }
         }
@@ -237,24 +239,42 @@ public final class JSONRecordSource: RecordSource {
     @inline(__always)
     private func take() throws -> UInt8? {
         guard let byte = try input.next() else { return nil }
-        if byte == Self.lf {
-            line += 1
-        } else if byte == Self.cr, try input.peek() != Self.lf {
-            line += 1
-        }
+        countLine(byte)
         record?.appendRaw(byte)
         return byte
     }
 
-    /// The next byte that is not JSON white space, not consumed; nil at the end of the file.
-    private func peekSignificant() throws -> UInt8? {
-        while let byte = try input.peek() {
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), Self.lf, Self.cr: _ = try take()
-            default: return byte
+    /// Counts LF, CRLF and a lone CR as one line break each.
+    @inline(__always)
+    private func countLine(_ byte: UInt8) {
+        if byte == Self.lf {
+            if !afterCR { line += 1 }
+            afterCR = false
+        } else if byte == Self.cr {
+            line += 1
+            afterCR = true
+        } else {
+            afterCR = false
+        }
+    }
+
+    /// Consumes a run of bytes `accept` takes, kept in `bytes` (when given) and as the record's raw text.
+    @inline(__always)
+    private func consumeRun(while accept: (UInt8) -> Bool, into bytes: UnsafeMutablePointer<[UInt8]>?) throws -> UInt8? {
+        try input.consume(while: accept) { run in
+            for byte in run where byte == Self.lf || byte == Self.cr { countLine(byte) }
+            if let last = run.last, last != Self.lf, last != Self.cr { afterCR = false }
+            record?.appendRaw(contentsOf: run)
+            // A value is kept up to one byte past the limit, enough to know it is too long.
+            if let bytes, bytes.pointee.count <= SourceRecord.maximumSize {
+                bytes.pointee.append(contentsOf: run.prefix(SourceRecord.maximumSize + 1 - bytes.pointee.count))
             }
         }
-        return nil
+    }
+
+    /// The next byte that is not JSON white space, not consumed; nil at the end of the file.
+    private func peekSignificant() throws -> UInt8? {
+        try consumeRun(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }, into: nil)
     }
 
     /// Consumes the next byte that is not white space; the end of the file here is an error.
@@ -286,6 +306,15 @@ public final class JSONRecordSource: RecordSource {
     private func readString(into bytes: inout [UInt8]) throws -> String? {
         var problem: String?
         while true {
+            // Plain bytes a run at a time; a quote, a backslash or a control character is read alone below.
+            _ = try withUnsafeMutablePointer(to: &bytes) { pointer in
+                try consumeRun(while: { $0 != 0x22 && $0 != 0x5C && $0 >= 0x20 }, into: pointer)
+            }
+            if bytes.count > SourceRecord.maximumSize {
+                // Kept no further (consumeRun stops one byte past): a runaway string must not hold the file.
+                problem = problem ?? "longer than \(SourceRecord.maximumSize >> 20) MiB"
+                bytes.removeLast(bytes.count - SourceRecord.maximumSize - 1)
+            }
             guard let byte = try take() else {
                 throw DataError(path: input.path, reason: "line \(line): the file ends inside a string; it is cut short")
             }
@@ -329,11 +358,7 @@ public final class JSONRecordSource: RecordSource {
             default:
                 bytes.append(byte)
             }
-            if bytes.count > SourceRecord.maximumSize {
-                // Kept no further: a runaway string must not hold the file in memory.
-                problem = problem ?? "longer than \(SourceRecord.maximumSize >> 20) MiB"
-                bytes.removeAll(keepingCapacity: true)
-            }
+
         }
     }
 

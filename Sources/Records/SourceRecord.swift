@@ -44,6 +44,20 @@ public struct SourceRecord {
         values.append(byte)
     }
 
+    mutating func append(contentsOf bytes: [UInt8]) {
+        guard values.count + bytes.count <= Self.maximumSize else {
+            malformation = malformation ?? "record is longer than \(Self.maximumSize >> 20) MiB"
+            return
+        }
+        values.append(contentsOf: bytes)
+    }
+
+    mutating func appendRaw(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        rawLength += bytes.count
+        let room = Self.maximumRawKept - raw.count
+        if room > 0 { raw.append(contentsOf: bytes.prefix(room)) }
+    }
+
     @inline(__always)
     mutating func appendRaw(_ byte: UInt8) {
         rawLength += 1

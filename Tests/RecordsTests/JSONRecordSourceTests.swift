@@ -141,6 +141,17 @@ func jsonError(_ text: String) -> String? {
         #expect(jsonError(#"{"result": {"records": [{"a": "x", "n": nul}]}}"#) == "line 1: found '}', wanted null; not the JSON expected")
     }
 
+    @Test func test_lines_end_in_lf_crlf_or_a_lone_cr() throws {
+        let records = try readJSON("{\"result\":\r\n{\"records\": [\r{\"a\": \"x\", \"n\": 1},\n\r\n  {\"a\": \"y\", \"n\": 2}]}}")
+        #expect(records.map(\.line) == [3, 5])
+    }
+
+    @Test func test_a_runaway_string_is_kept_to_its_limit_and_rejects_its_record() throws {
+        let long = String(repeating: "x", count: SourceRecord.maximumSize + 10)
+        let records = try readJSON("{\"result\": {\"records\": [{\"a\": \"\(long)\", \"n\": 1}, {\"a\": \"ok\", \"n\": 2}]}}")
+        #expect(records.map(\.malformation) == ["key \"a\" holds a string longer than 64 MiB", nil])
+    }
+
     @Test func test_deep_nesting_outside_the_records_costs_no_stack() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(try readJSON("{\"skip\": \(deep), \"result\": {\"records\": [{\"a\": \"x\", \"n\": 1}]}}").count == 1)
