@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "ingest", targets: ["ingest"]),
         .executable(name: "summary", targets: ["summary"]),
         .executable(name: "serve", targets: ["serve"]),
+        .executable(name: "ingestion-api-mock", targets: ["ingestion-api-mock"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -15,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // libpq, nothing else.
@@ -64,6 +67,17 @@ let package = Package(
             ]),
         // The report catalog, a plain table value, JSON/CSV/HTML renderers and the runner.
         .target(name: "Reporting", dependencies: ["Postgres", "Formats", "Failures"]),
+        // Reports sent on: a report's rows PUT page by page to an HTTP ingestion endpoint, with idempotency keys
+        // and retries.
+        .target(
+            name: "Publishing",
+            dependencies: [
+                "Reporting", "Formats", "Failures",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // What every command line shares: connection options, logging, errors to exit statuses.
         .target(
             name: "CommandSupport",
@@ -99,9 +113,17 @@ let package = Package(
         .executableTarget(
             name: "summary",
             dependencies: [
-                "CommandSupport", "Reporting", "Postgres",
+                "CommandSupport", "Reporting", "Publishing", "Postgres", "Failures",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // A stand-in for the fictional ingestion API the wind report is published to: a real HTTP server for the
+        // tests (in process), scripts/run and the compose service wind-api. Not part of the product.
+        .target(
+            name: "IngestionAPIMock",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")],
+            path: "Tools/IngestionAPIMock"),
+        .executableTarget(name: "ingestion-api-mock", dependencies: ["IngestionAPIMock"], path: "Tools/ingestion-api-mock"),
         // scripts/bench's like-for-like contender for xgboost's inplace_predict: the tree walk alone.
         .executableTarget(name: "score-benchmark", dependencies: ["Scoring"], path: "Benchmarks/ScoreBenchmark"),
         // scripts/bench's measure of the JSON record source alone, against Python's json module.
@@ -129,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Postgres", "Failures", "Ingestion", "Schema", "TestSupport",
+                "Postgres", "Failures", "Ingestion", "Schema", "TestSupport", "IngestionAPIMock",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -7,10 +7,11 @@ public enum ExitStatus {
     public static let usage: Int32 = 64        // EX_USAGE
     public static let dataError: Int32 = 65    // EX_DATAERR: rows rejected, a bad header, a malformed model
     public static let noInput: Int32 = 66      // EX_NOINPUT: an input file missing or unreadable
-    public static let unavailable: Int32 = 69  // EX_UNAVAILABLE: the database cannot be reached
+    public static let unavailable: Int32 = 69  // EX_UNAVAILABLE: the database (or an endpoint sent to) cannot be reached
     public static let software: Int32 = 70     // EX_SOFTWARE: a bug or an unexpected server error
     public static let cannotCreate: Int32 = 73 // EX_CANTCREAT: an output file cannot be written
     public static let temporaryFailure: Int32 = 75 // EX_TEMPFAIL: loads held the data past the wait; try again
+    public static let remote: Int32 = 76       // EX_PROTOCOL: an endpoint refused what was sent
     public static let noPermission: Int32 = 77 // EX_NOPERM: the role may not do what was asked
     public static let config: Int32 = 78       // EX_CONFIG: migrations or the SQL folder do not match the database
 
@@ -50,6 +51,8 @@ public enum ExitStatus {
         case .output: cannotCreate
         case .configuration: config
         case .temporary: temporaryFailure
+        case .unavailable: unavailable
+        case .remote: remote
         }
     }
 }

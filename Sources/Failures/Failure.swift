@@ -13,6 +13,10 @@ public enum Failure: Sendable, Equatable {
     case configuration
     /// Something else is in the way for now (a load holding the data past the wait): try again later.
     case temporary
+    /// A service the command sends to did not answer or kept failing (an ingestion endpoint down).
+    case unavailable
+    /// A service the command sends to refused the request as it stands.
+    case remote
 }
 
 /// An error that says what failed.

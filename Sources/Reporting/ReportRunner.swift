@@ -50,7 +50,10 @@ public struct ReportRunner {
     /// query takes the snapshot, the transaction locks every read gate (`ingest.read_gate_<schema>`, ACCESS
     /// SHARE, in name order; loads hold their schema's gate in ACCESS EXCLUSIVE mode while they replace data),
     /// waiting up to `waitForLoads` seconds, and every report sees the previous load or the new one, whole.
-    public func run(_ reports: [Report], written: (Written) -> Void) throws {
+    /// Returns the reports' tables by name, with those of `alsoRead`: queries read in the same snapshot that
+    /// write no file (what a caller sends on must be the data the files hold).
+    @discardableResult
+    public func run(_ reports: [Report], alsoRead: [String: SQLQuery] = [:], written: (Written) -> Void) throws -> [String: Table] {
         try OutputFile.makeDirectory(outputDirectory)
         for path in reports.flatMap(files(of:)) + reportPages.map(path(of:)) { try OutputFile.checkTarget(path) }
         // Listed before the transaction: a catalogue query inside it would take the snapshot.
@@ -58,7 +61,7 @@ public struct ReportRunner {
             "SELECT format('%I.%I', 'ingest', relname) FROM pg_class WHERE relnamespace = 'ingest'::regnamespace AND relname LIKE 'read\\_gate\\_%' ORDER BY relname"
         ).rows.map { try $0.decode(String.self, 0) }
         do {
-            try readAtOneSnapshot(reports, gates: gates, written: written)
+            return try readAtOneSnapshot(reports, alsoRead: alsoRead, gates: gates, written: written)
         } catch let error as PostgresError where error.sqlState == "55P03" {
             let running = try connection.query(
                 "SELECT coalesce(string_agg(format('run %s (%s)', run_id, dataset), ', ' ORDER BY run_id), '') FROM ingest.runs WHERE status = 'running'")
@@ -66,7 +69,7 @@ public struct ReportRunner {
         }
     }
 
-    private func readAtOneSnapshot(_ reports: [Report], gates: [String], written: (Written) -> Void) throws {
+    private func readAtOneSnapshot(_ reports: [Report], alsoRead: [String: SQLQuery], gates: [String], written: (Written) -> Void) throws -> [String: Table] {
         try connection.withTransaction(isolation: .repeatableRead, readOnly: true) {
             if !gates.isEmpty {
                 // SET and LOCK take no snapshot (a SELECT would).
@@ -88,6 +91,10 @@ public struct ReportRunner {
                 try OutputFile.replace(path, with: Array(page.render(tables).utf8))
                 written(Written(report: page.name, files: [path], rows: page.sources.map { tables[$0]!.rowCount }.reduce(0, +)))
             }
+            for (name, query) in alsoRead.sorted(by: { $0.key < $1.key }) {
+                tables[name] = Self.table(try connection.query(query))
+            }
+            return tables
         }
     }
 

@@ -1,5 +1,10 @@
 import ArgumentParser
 import CommandSupport
+import Failures
+import Foundation
+import Logging
+import Postgres
+import Publishing
 import Reporting
 
 @main
@@ -13,9 +18,15 @@ struct Summary: ParsableCommand {
             from the file DATABASE_PASSWORD_FILE names. The pgpipe_summary role has all it needs.
 
             Exit status: 0 written; 64 an unknown report name; 66 the reports folder is missing; \
-            69 the database is unreachable; 73 an output file cannot or must not be written (a directory, a \
-            device); 75 loads held the data past --wait-for-loads; 77 authentication failed or the role may not \
-            read a table; 78 a connection setting or the password file is wrong.
+            69 the database is unreachable, or with --put the endpoint kept failing; 73 an output file cannot or \
+            must not be written (a directory, a device); 75 loads held the data past --wait-for-loads; 76 with \
+            --put the endpoint refused a page; 77 authentication failed or the role may not read a table; 78 a \
+            connection setting or the password file is wrong.
+
+            With --put, the rows of wind_orders_joined (when it runs) are also sent to --put-url, a PUT per page \
+            of --page-size rows, each with an Idempotency-Key of the wind load, the page count and the page; a \
+            page is retried on 429, 5xx, a timeout or a failed connection. Every page's outcome is recorded in \
+            wind.deliveries, acknowledged or not, before the next is sent. The files are written either way.
             """)
 
     @Argument(help: "Reports to run, by file name without .sql. Default: all of them.")
@@ -33,10 +44,36 @@ struct Summary: ParsableCommand {
     @Flag(help: "List the reports and exit.")
     var list = false
 
+    @Flag(help: "Send the rows of wind_orders_joined to --put-url.")
+    var put = false
+
+    @Option(help: "The ingestion endpoint the wind orders are sent to. Default: PGPIPE_PUT_URL, else https://hypercube.ingestion.com/wind-orders (fictional).")
+    var putURL: String?
+
+    @Option(help: "Rows per page sent.")
+    var pageSize = 500
+
+    @Option(help: "Attempts per page, the first included.")
+    var putAttempts = 5
+
+    @Option(help: "Seconds before the first retry of a page; each further retry waits twice as long.")
+    var putRetryDelay = 0.5
+
+    @Option(help: "Seconds one request may take.")
+    var putTimeout = 10.0
+
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
         guard (1...2_000_000).contains(waitForLoads) else { throw ValidationError("--wait-for-loads must be 1 to 2000000 seconds") }
+        guard (1...100_000).contains(pageSize) else { throw ValidationError("--page-size must be 1 to 100000 rows") }
+        guard (1...20).contains(putAttempts) else { throw ValidationError("--put-attempts must be 1 to 20") }
+        guard (0...60).contains(putRetryDelay), (0.1...600).contains(putTimeout) else {
+            throw ValidationError("--put-retry-delay must be 0 to 60 seconds and --put-timeout 0.1 to 600")
+        }
+        if let putURL, !(putURL.hasPrefix("http://") || putURL.hasPrefix("https://")) {
+            throw ValidationError("--put-url must be an http:// or https:// URL")
+        }
     }
 
     func run() throws {
@@ -50,9 +87,47 @@ struct Summary: ParsableCommand {
             return 0
         }
         let logger = connection.logger("summary")
-        try ReportRunner(connection: try connection.connect(), outputDirectory: output, waitForLoads: waitForLoads).run(selected) { written in
+        let database = try connection.connect()
+        let publishing = put && selected.contains { $0.name == Self.published }
+        if put, !publishing { logger.warning("--put: \(Self.published) is not among the reports run; nothing is sent") }
+        let tables = try ReportRunner(connection: database, outputDirectory: output, waitForLoads: waitForLoads).run(
+            selected, alsoRead: publishing ? ["load_run": Self.latestWindLoad] : [:]
+        ) { written in
             logger.info("\(written.report): \(written.rows) rows → \(written.files.joined(separator: ", "))")
         }
+        if publishing, let table = tables[Self.published] {
+            let loadRun = tables["load_run"]?.values.first?.first.flatMap { $0 }.flatMap { Int64($0) }
+            try publish(table, loadRun: loadRun, database: database, logger: logger)
+        }
         return 0
+    }
+
+    /// The report sent on with --put, and the wind load its rows come from, read in the reports' snapshot.
+    static let published = "wind_orders_joined"
+    static let latestWindLoad: SQLQuery = "SELECT max(run_id) FROM ingest.runs WHERE dataset = 'wind' AND status IN ('loaded', 'loaded_with_rejects')"
+
+    private func publish(_ table: Table, loadRun: Int64?, database: Connection, logger: Logger) throws {
+        guard let loadRun else {
+            throw DataError(path: Self.published, reason: "--put: no committed wind load to send; run `ingest wind` first")
+        }
+        let url = putURL ?? ProcessInfo.processInfo.environment["PGPIPE_PUT_URL"] ?? "https://hypercube.ingestion.com/wind-orders"
+        let sender = PagedPut(
+            settings: .init(url: url, pageSize: pageSize, attempts: putAttempts, firstRetryDelay: putRetryDelay, timeout: putTimeout),
+            logger: logger)
+        try sender.send(table, report: Self.published, loadRun: loadRun) { outcome in
+            try database.query(SQLQuery.recordDelivery(outcome, url: url, loadRun: loadRun))
+        }
+        print("\(Self.published): \(table.rowCount) rows sent to \(url) in \(max(1, (table.rowCount + pageSize - 1) / pageSize)) pages, each acknowledged")
+    }
+}
+
+extension SQLQuery {
+    /// One page's outcome as a row of wind.deliveries.
+    static func recordDelivery(_ outcome: PagedPut.PageOutcome, url: String, loadRun: Int64) -> SQLQuery {
+        """
+        INSERT INTO wind.deliveries (load_run, url, page, pages, rows, idempotency_key, status, acknowledged, attempts, response_ms, error)
+        VALUES (\(loadRun), \(url), \(outcome.page), \(outcome.pages), \(outcome.rows), \(outcome.idempotencyKey), \(outcome.status),
+                \(outcome.acknowledged), \(outcome.attempts), \(outcome.milliseconds), \(outcome.error))
+        """
     }
 }

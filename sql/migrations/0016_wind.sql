@@ -129,6 +129,26 @@ CREATE TABLE wind.half_hours (
 );
 COMMENT ON TABLE wind.half_hours IS 'One row per settlement half-hour: its start (settlement days in UK local time), the initial and latest wind forecasts with when they were published, and the outturn (MW). A *_method says where a value came from when not as delivered (recovered: read from a malformed value such as WIND3651; interpolated: imputed, see README), *_raw keeps the file''s text; source_line is the line kept (NULL for a half-hour the file lacks), duplicate_lines the other lines naming the same half-hour.';
 
+-- Stage 7: every page of wind_orders_joined that `summary --put` sent to the ingestion endpoint, with what
+-- became of it. Written by summary, page by page before the next is sent: a page is sent when acknowledged.
+CREATE TABLE wind.deliveries (
+    delivery_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    load_run bigint NOT NULL REFERENCES ingest.runs,
+    url text NOT NULL,
+    page integer NOT NULL CHECK (page BETWEEN 1 AND pages),
+    pages integer NOT NULL,
+    rows integer NOT NULL CHECK (rows >= 0),
+    idempotency_key text NOT NULL,
+    status integer CHECK (status BETWEEN 100 AND 599),
+    acknowledged boolean NOT NULL CHECK (NOT acknowledged OR status BETWEEN 200 AND 299),
+    attempts integer NOT NULL CHECK (attempts >= 1),
+    response_ms double precision NOT NULL CHECK (response_ms >= 0),
+    error text,
+    sent_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE wind.deliveries IS 'One row per page summary --put sent: the wind load it came from, the endpoint, page of pages, rows, the Idempotency-Key, the last attempt''s HTTP status (NULL: no answer) and time, attempts, and whether the endpoint acknowledged it (2xx). Kept across loads.';
+GRANT INSERT ON wind.deliveries TO pgpipe_summary;
+
 -- Text to a time as the files write it, or NULL when it is not one. PostgreSQL 15 has no pg_input_is_valid
 -- and a failed cast aborts the load, so the parse is guarded here; only the two spellings the files use are
 -- read (a cast alone would also take 'today' or 'epoch').
