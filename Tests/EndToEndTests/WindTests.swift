@@ -152,12 +152,30 @@ import Testing
         #expect(reject.contains("\"line\":6") && reject.contains("key \\\"ExecutedVolume\\\" holds a number where a string is expected"))
         #expect(try rows("SELECT count(*) FROM wind.order_periods")[0][0] == "749")
 
+        // Invalid UTF-8 in a value and a record without a key: each rejected on its own line, nothing lost.
+        var bytes = Array(original.utf8)
+        let member = Array("\"MemberName\": \"NATIONAL".utf8)
+        let at = try #require((0...(bytes.count - member.count)).first { bytes[$0..<($0 + member.count)].elementsEqual(member) })
+        bytes[at + member.count - 1] = 0xFF
+        let portfolio = Array(",\n                \"Portfolio\": \"NGESO-T001\"".utf8)
+        let last = try #require((0...(bytes.count - portfolio.count)).last { bytes[$0..<($0 + portfolio.count)].elementsEqual(portfolio) })
+        bytes.removeSubrange(last..<(last + portfolio.count))
+        let mixedPath = try folder.write("mixed.json", bytes)
+        let mixed = try load(["--file", "wind_orders=\(mixedPath)", "--max-rejects", "5"])
+        #expect(mixed.status == 65)
+        #expect(mixed.stdout.hasPrefix("read 2165, loaded 2163, rejected 2\n"))
+        let rejects = try String(contentsOfFile: "\(folder.path)/rejects.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(rejects.count == 2)
+        #expect(rejects[0].contains("\"line\":6") && rejects[0].contains("\"field\":\"MemberName\"") && rejects[0].contains("UTF-8"), "\(rejects[0])")
+        #expect(rejects[1].contains("\"line\":19480") && rejects[1].contains("key \\\"Portfolio\\\" is missing"), "\(rejects[1])")
+        #expect(try rows("SELECT count(*) FROM wind.order_periods")[0][0] == "748")
+
         // A file cut short: one line naming where, 65, and the previous load stays.
         let cut = try folder.write("cut.json", String(original.prefix(original.count / 2)))
         let failed = try load(["--file", "wind_orders=\(cut)"])
         #expect(failed.status == 65)
         #expect(failed.stderr.contains("cut.json: line ") && failed.stderr.contains("it is cut short"), "\(failed.stderr)")
         #expect(failed.stderr.split(separator: "\n").filter { $0.contains("error") }.count == 1)
-        #expect(try rows("SELECT count(*) FROM wind.order_periods")[0][0] == "749")
+        #expect(try rows("SELECT count(*) FROM wind.order_periods")[0][0] == "748")
     }
 }
