@@ -206,10 +206,18 @@ SELECT h.starts_at, h.settlement_date, h.settlement_period, h.efa,
        dch.order_period_id AS dch_order_period_id, dch.executed_volume_mw AS dch_executed_volume_mw,
        dch_bid.volume_mw AS dch_bid_volume_mw, dch_limit.price_gbp_per_mw_h AS dch_limit_price_gbp_per_mw_h
 FROM wind.half_hours h
-LEFT JOIN wind.order_periods dcl ON dcl.market = 'DCL' AND dcl.delivery_start <= h.starts_at AND h.starts_at < dcl.delivery_end
+-- The block that started last at or before the half-hour, one index entry (market, delivery_start), kept when
+-- it has not ended: a plain range join would scan every earlier block of the market for each half-hour.
+LEFT JOIN LATERAL (
+    SELECT p.* FROM wind.order_periods p WHERE p.market = 'DCL' AND p.delivery_start <= h.starts_at
+    ORDER BY p.delivery_start DESC LIMIT 1
+) dcl ON h.starts_at < dcl.delivery_end
 LEFT JOIN wind.order_steps dcl_bid ON dcl_bid.order_period_id = dcl.order_period_id AND dcl_bid.step = 1
 LEFT JOIN wind.order_steps dcl_limit ON dcl_limit.order_period_id = dcl.order_period_id AND dcl_limit.step = 2
-LEFT JOIN wind.order_periods dch ON dch.market = 'DCH' AND dch.delivery_start <= h.starts_at AND h.starts_at < dch.delivery_end
+LEFT JOIN LATERAL (
+    SELECT p.* FROM wind.order_periods p WHERE p.market = 'DCH' AND p.delivery_start <= h.starts_at
+    ORDER BY p.delivery_start DESC LIMIT 1
+) dch ON h.starts_at < dch.delivery_end
 LEFT JOIN wind.order_steps dch_bid ON dch_bid.order_period_id = dch.order_period_id AND dch_bid.step = 1
 LEFT JOIN wind.order_steps dch_limit ON dch_limit.order_period_id = dch.order_period_id AND dch_limit.step = 2;
 COMMENT ON VIEW wind.orders_joined IS 'One row per half-hour: forecasts and outturn (MW), and per market (DCL, DCH) the order period whose delivery window holds the half-hour''s start, its executed volume, bid volume (MW) and limit price (GBP/MW/h).';

@@ -53,6 +53,9 @@ SELECT f.*,
            ORDER BY line) > 1 AS duplicate_row
 FROM forecast_read f;
 
+-- Temporary tables are never analysed automatically; without statistics the planner loops.
+ANALYZE forecast_rows;
+
 -- Rows that are not exact duplicates and name a half-hour: the latest line of a half-hour is kept (a later
 -- extract supersedes an earlier one), the others are conflicting duplicates.
 CREATE TEMP TABLE forecast_keyed ON COMMIT DROP AS
@@ -60,6 +63,8 @@ SELECT f.*, row_number() OVER (PARTITION BY settlement_date, period ORDER BY lin
        row_number() OVER (PARTITION BY settlement_date, period ORDER BY line DESC) = 1 AS kept
 FROM forecast_rows f
 WHERE NOT duplicate_row AND settlement_date IS NOT NULL AND period IS NOT NULL;
+
+ANALYZE forecast_keyed;
 
 -- Every value with the column name the file gives it.
 CREATE TEMP TABLE forecast_values ON COMMIT DROP AS
@@ -87,6 +92,9 @@ SELECT line, key, value,
             WHEN value ~ '^WIND[0-9]{1,6}$' THEN substr(value, 5)::numeric END AS number
 FROM forecast_values
 WHERE key IN ('initialForecastSpnGeneration', 'latestForecastSpnGeneration', 'fuelTypeGeneration');
+
+ANALYZE forecast_values;
+ANALYZE forecast_numbers;
 
 -- Stage 2: the findings. A check that can fire on any row is listed even when it does not; a check keyed by
 -- what it found (a spelling, a day, a value) only when it does.
@@ -183,13 +191,18 @@ WITH days AS (
 absent AS (
     SELECT day, p AS period FROM days, generate_series(1, wind.periods_in_day(day)) p
     WHERE NOT EXISTS (SELECT FROM forecast_keyed k WHERE k.settlement_date = day AND k.period = p)
+),
+first_gaps AS (
+    -- One lookup per day with a gap, not per missing half-hour.
+    SELECT day,
+           (SELECT k.line FROM forecast_keyed k
+            WHERE (k.settlement_date, k.period) < (g.day, g.period)
+            ORDER BY k.settlement_date DESC, k.period DESC, k.line LIMIT 1) AS line
+    FROM (SELECT day, min(period) AS period FROM absent GROUP BY day) g
 )
-SELECT 'settlementPeriod', 'missing_period', to_char(a.day, 'YYYY-MM-DD'), true,
-       (SELECT k.line FROM forecast_keyed k
-        WHERE (k.settlement_date, k.period) < (a.day, (SELECT min(period) FROM absent f WHERE f.day = a.day))
-        ORDER BY k.settlement_date DESC, k.period DESC, k.line LIMIT 1),
+SELECT 'settlementPeriod', 'missing_period', to_char(a.day, 'YYYY-MM-DD'), true, f.line,
        'a half-hour with no values: forecasts interpolated, the outturn left NULL (not yet measured)'
-FROM absent a;
+FROM absent a JOIN first_gaps f USING (day);
 
 INSERT INTO forecast_findings
 SELECT key, 'constant_column', value, true, line, 'not kept in wind.half_hours: it says nothing about a half-hour'
@@ -210,10 +223,11 @@ SELECT day AS settlement_date, p AS period,
 FROM generate_series((SELECT min(settlement_date) FROM forecast_keyed), (SELECT max(settlement_date) FROM forecast_keyed), interval '1 day') d(day),
     generate_series(1, wind.periods_in_day(d.day::date)) p;
 
+ANALYZE half_hour_grid;
+
 CREATE TEMP TABLE half_hour_values ON COMMIT DROP AS
 SELECT g.starts_at, g.settlement_date::date AS settlement_date, g.period, k.line,
-       (SELECT array_agg(d.line ORDER BY d.line) FROM forecast_rows d
-        WHERE d.line <> k.line AND ((d.settlement_date, d.period) = (g.settlement_date::date, g.period))) AS duplicate_lines,
+       (SELECT array_agg(x ORDER BY x) FROM unnest(lines.lines) x WHERE x <> k.line) AS duplicate_lines,
        wind.local_timestamp(nullif(k.initial_forecast_publishing_period_commencing_time, '')) AT TIME ZONE 'Europe/London' AS initial_published,
        wind.local_timestamp(nullif(k.latest_forecast_publishing_period_commencing_time, '')) AT TIME ZONE 'Europe/London' AS latest_published,
        CASE WHEN NOT k.time_mismatch THEN k.outturn_time AT TIME ZONE 'Europe/London' END AS outturn_published,
@@ -224,6 +238,8 @@ SELECT g.starts_at, g.settlement_date::date AS settlement_date, g.period, k.line
        CASE WHEN NOT k.time_mismatch THEN o.number END AS outturn_number, o.is_number AS outturn_as_written
 FROM half_hour_grid g
 LEFT JOIN forecast_keyed k ON k.kept AND k.settlement_date = g.settlement_date AND k.period = g.period
+LEFT JOIN (SELECT settlement_date, period, array_agg(line) AS lines FROM forecast_rows GROUP BY settlement_date, period) lines
+    ON lines.settlement_date = g.settlement_date AND lines.period = g.period
 LEFT JOIN forecast_numbers i ON i.line = k.line AND i.key = 'initialForecastSpnGeneration' AND i.number BETWEEN 0 AND 25700
 LEFT JOIN forecast_numbers l ON l.line = k.line AND l.key = 'latestForecastSpnGeneration' AND l.number BETWEEN 0 AND 25700
 LEFT JOIN forecast_numbers o ON o.line = k.line AND o.key = 'fuelTypeGeneration' AND o.number BETWEEN 0 AND 25700;
@@ -234,6 +250,8 @@ LEFT JOIN forecast_numbers o ON o.line = k.line AND o.key = 'fuelTypeGeneration'
 -- hours) stays NULL. An interpolated forecast counts as published when the later of its two anchors was.
 -- Groups of rows sharing the last known value before them (a running count of values) find it without
 -- IGNORE NULLS, which PostgreSQL lacks.
+ANALYZE half_hour_values;
+
 CREATE TEMP TABLE half_hour_anchors ON COMMIT DROP AS
 SELECT v.*,
        count(initial_number) OVER w_up AS i_up, count(initial_number) OVER w_down AS i_down,
@@ -241,6 +259,8 @@ SELECT v.*,
        count(outturn_number) OVER w_up AS o_up, count(outturn_number) OVER w_down AS o_down
 FROM half_hour_values v
 WINDOW w_up AS (ORDER BY starts_at), w_down AS (ORDER BY starts_at DESC);
+
+ANALYZE half_hour_anchors;
 
 CREATE TEMP TABLE half_hour_imputed ON COMMIT DROP AS
 SELECT a.starts_at,

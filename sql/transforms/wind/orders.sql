@@ -44,6 +44,9 @@ JOIN (SELECT position,
              max(CASE WHEN key = '4V' AND is_number THEN value::numeric END) AS v4
       FROM order_values GROUP BY position) n USING (position);
 
+ANALYZE order_values;
+ANALYZE order_read;
+
 -- Stage 2: the findings, listed like the forecast's (wind/forecasts.sql).
 CREATE TEMP TABLE order_findings (column_name text, check_name text, detail text, fires boolean, line integer, action text) ON COMMIT DROP;
 
@@ -167,18 +170,18 @@ CREATE TEMP TABLE order_kept ON COMMIT DROP AS
 SELECT o.position, o.line, o.market_name, o.member_name, o.portfolio, o.order_entry_user, o.settlement_currency,
        o.order_id::bigint AS order_id, o.order_period_id::bigint AS order_period_id, o.trade_id::bigint AS trade_id,
        o.executed_volume, o.p1, o.v1, o.p2, o.v2, o.p3, o.v3, o.p4, o.v4, o.entered_local, o.start_local, o.end_local
-FROM order_read o
+FROM (SELECT r.*,
+             row_number() OVER (PARTITION BY order_period_id ORDER BY position) = 1 AS first_period,
+             row_number() OVER (PARTITION BY trade_id ORDER BY position) = 1 AS first_trade,
+             row_number() OVER (PARTITION BY market_name, start_local ORDER BY position) = 1 AS first_block
+      FROM order_read r) o
 WHERE o.order_id ~ '^[0-9]{1,18}$' AND o.order_period_id ~ '^[0-9]{1,18}$' AND o.trade_id ~ '^[0-9]{1,18}$'
   AND o.market_name IN (SELECT code FROM wind.markets)
   AND o.member_name IS NOT NULL AND o.portfolio IS NOT NULL AND o.order_entry_user IS NOT NULL
   AND o.settlement_currency ~ '^[A-Z]{3}$'
   AND o.entered_local IS NOT NULL AND o.start_local IS NOT NULL AND o.end_local > o.start_local
   AND o.executed_volume >= 0 AND o.executed_volume <= coalesce(greatest(o.v1, o.v2, o.v3, o.v4), o.executed_volume)
-  AND NOT EXISTS (
-      SELECT FROM order_read e
-      WHERE e.position < o.position
-        AND (e.order_period_id = o.order_period_id OR e.trade_id = o.trade_id
-             OR (e.market_name = o.market_name AND e.start_local = o.start_local)));
+  AND o.first_period AND o.first_trade AND o.first_block;
 
 -- An order's own fields (market, member, entry) are those of its first period.
 INSERT INTO wind.orders (order_id, market, member_name, portfolio, entered_at, entered_by, currency)
