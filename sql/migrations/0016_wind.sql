@@ -150,21 +150,29 @@ COMMENT ON TABLE wind.deliveries IS 'One row per page summary --put sent: the wi
 GRANT INSERT ON wind.deliveries TO pgpipe_summary;
 
 -- Text to a time as the files write it, or NULL when it is not one. PostgreSQL 15 has no pg_input_is_valid
--- and a failed cast aborts the load, so the parse is guarded here; only the two spellings the files use are
--- read (a cast alone would also take 'today' or 'epoch').
+-- and a failed cast aborts the load, so the parts are checked before make_timestamp sees them (an exception
+-- handler instead would cost a subtransaction per call); only the two spellings the files use are read (a
+-- cast alone would also take 'today' or 'epoch').
 CREATE FUNCTION wind.local_timestamp(value text) RETURNS timestamp
-LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    y int; m int; d int; hh int := 0; mi int := 0; ss int := 0;
 BEGIN
     IF value ~ '^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$' THEN
-        RETURN value::timestamp;
-    ELSIF value ~ '^\d{2}/\d{2}/\d{4} ([01]\d|2[0-3]):[0-5]\d$' THEN
-        RETURN to_date(left(value, 10), 'DD/MM/YYYY') + right(value, 5)::time;
-    ELSIF value ~ '^\d{2}/\d{2}/\d{4}$' THEN
-        RETURN to_date(value, 'DD/MM/YYYY')::timestamp;
+        y := substr(value, 1, 4)::int; m := substr(value, 6, 2)::int; d := substr(value, 9, 2)::int;
+        hh := substr(value, 12, 2)::int; mi := substr(value, 15, 2)::int; ss := substr(value, 18, 2)::int;
+    ELSIF value ~ '^\d{2}/\d{2}/\d{4}( ([01]\d|2[0-3]):[0-5]\d)?$' THEN
+        d := substr(value, 1, 2)::int; m := substr(value, 4, 2)::int; y := substr(value, 7, 4)::int;
+        IF length(value) > 10 THEN
+            hh := substr(value, 12, 2)::int; mi := substr(value, 15, 2)::int;
+        END IF;
+    ELSE
+        RETURN NULL;
     END IF;
-    RETURN NULL;
-EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
-    RETURN NULL;
+    IF y < 1 OR m NOT BETWEEN 1 AND 12 OR d NOT BETWEEN 1 AND extract(day FROM make_date(y, m, 1) + interval '1 month - 1 day') THEN
+        RETURN NULL;
+    END IF;
+    RETURN make_timestamp(y, m, d, hh, mi, ss);
 END
 $$;
 COMMENT ON FUNCTION wind.local_timestamp(text) IS 'A wall-clock time written 2021-09-15T23:00:00, 01/11/2021 00:30 or 01/11/2021 (day first), or NULL when the text is not a valid one of these.';

@@ -15,7 +15,12 @@ WITH parsed AS (
                 THEN wind.local_timestamp(start_time_of_half_hr_period)::date END AS date_raw,
            CASE WHEN settlement_period ~ '^[0-9]{1,4}$' THEN settlement_period::int END AS period_number,
            CASE WHEN out_turn_publishing_period_commencing_time ~ '^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$'
-                THEN wind.local_timestamp(out_turn_publishing_period_commencing_time) END AS outturn_time
+                THEN wind.local_timestamp(out_turn_publishing_period_commencing_time) END AS outturn_time,
+           -- Each time is parsed once, here; the checks and the cleaning below read these.
+           CASE WHEN initial_forecast_publishing_period_commencing_time ~ '^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$'
+                THEN wind.local_timestamp(initial_forecast_publishing_period_commencing_time) END AS initial_published,
+           CASE WHEN latest_forecast_publishing_period_commencing_time ~ '^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$'
+                THEN wind.local_timestamp(latest_forecast_publishing_period_commencing_time) END AS latest_published
     FROM wind.forecast_raw r
 ),
 bounded AS (
@@ -64,6 +69,8 @@ SELECT f.*, row_number() OVER (PARTITION BY settlement_date, period ORDER BY lin
 FROM forecast_rows f
 WHERE NOT duplicate_row AND settlement_date IS NOT NULL AND period IS NOT NULL;
 
+-- For the half-hour before a gap (missing_period): one index entry per day with a gap.
+CREATE INDEX ON forecast_keyed (settlement_date, period, line);
 ANALYZE forecast_keyed;
 
 -- Every value with the column name the file gives it.
@@ -120,14 +127,14 @@ FROM forecast_values
 WHERE key IN ('Column1', 'settlementPeriod', 'initialForecastSpnGeneration', 'latestForecastSpnGeneration', 'fuelTypeGeneration', 'EFA');
 
 INSERT INTO forecast_findings
-SELECT key, 'unparsable_timestamp', '',
-       value NOT IN ('NULL', 'NaN', '')
-           AND (value !~ CASE key WHEN 'startTimeOfHalfHrPeriod' THEN '^\d{2}/\d{2}/\d{4}$' ELSE '^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$' END
-                OR wind.local_timestamp(value) IS NULL),
-       line, 'NULL'
-FROM forecast_values
-WHERE key IN ('startTimeOfHalfHrPeriod', 'initialForecastPublishingPeriodCommencingTime',
-              'latestForecastPublishingPeriodCommencingTime', 'outTurnPublishingPeriodCommencingTime');
+SELECT key, 'unparsable_timestamp', '', value NOT IN ('NULL', 'NaN', '') AND parsed IS NULL, line, 'NULL'
+FROM forecast_rows,
+    LATERAL (VALUES
+        ('startTimeOfHalfHrPeriod', start_time_of_half_hr_period, date_raw::timestamp),
+        ('initialForecastPublishingPeriodCommencingTime', initial_forecast_publishing_period_commencing_time, initial_published),
+        ('latestForecastPublishingPeriodCommencingTime', latest_forecast_publishing_period_commencing_time, latest_published),
+        ('outTurnPublishingPeriodCommencingTime', out_turn_publishing_period_commencing_time, outturn_time)
+    ) AS v(key, value, parsed);
 
 INSERT INTO forecast_findings
 SELECT key, 'outlier', '', coalesce(is_number AND (number < 0 OR number > 25700), false), line, 'NULL, then interpolated like a missing value'
@@ -169,8 +176,7 @@ SELECT key, 'published_after_start', '', coalesce(published > period_start_local
        'kept: wind.half_hours shows it published after starts_at, not a forecast made before the half-hour'
 FROM forecast_rows,
     LATERAL (VALUES
-        ('initialForecastPublishingPeriodCommencingTime', wind.local_timestamp(initial_forecast_publishing_period_commencing_time)),
-        ('latestForecastPublishingPeriodCommencingTime', wind.local_timestamp(latest_forecast_publishing_period_commencing_time))
+        ('initialForecastPublishingPeriodCommencingTime', initial_published), ('latestForecastPublishingPeriodCommencingTime', latest_published)
     ) AS v(key, published);
 
 INSERT INTO forecast_findings
@@ -218,7 +224,7 @@ HAVING count(*) FILTER (WHERE fires) > 0 OR check_name NOT IN ('null_marker', 'm
 -- Stage 3: one row per half-hour from the first settlement day to the last, the kept line's values typed.
 -- A value is NULL where the file has a null spelling, garbage or an outlier; *_raw keeps the file's text.
 CREATE TEMP TABLE half_hour_grid ON COMMIT DROP AS
-SELECT day AS settlement_date, p AS period,
+SELECT day::date AS settlement_date, p AS period,
        (day::timestamp AT TIME ZONE 'Europe/London') + (p - 1) * interval '30 minutes' AS starts_at
 FROM generate_series((SELECT min(settlement_date) FROM forecast_keyed), (SELECT max(settlement_date) FROM forecast_keyed), interval '1 day') d(day),
     generate_series(1, wind.periods_in_day(d.day::date)) p;
@@ -228,8 +234,8 @@ ANALYZE half_hour_grid;
 CREATE TEMP TABLE half_hour_values ON COMMIT DROP AS
 SELECT g.starts_at, g.settlement_date::date AS settlement_date, g.period, k.line,
        (SELECT array_agg(x ORDER BY x) FROM unnest(lines.lines) x WHERE x <> k.line) AS duplicate_lines,
-       wind.local_timestamp(nullif(k.initial_forecast_publishing_period_commencing_time, '')) AT TIME ZONE 'Europe/London' AS initial_published,
-       wind.local_timestamp(nullif(k.latest_forecast_publishing_period_commencing_time, '')) AT TIME ZONE 'Europe/London' AS latest_published,
+       k.initial_published AT TIME ZONE 'Europe/London' AS initial_published,
+       k.latest_published AT TIME ZONE 'Europe/London' AS latest_published,
        CASE WHEN NOT k.time_mismatch THEN k.outturn_time AT TIME ZONE 'Europe/London' END AS outturn_published,
        k.initial_forecast_spn_generation AS initial_raw, k.latest_forecast_spn_generation AS latest_raw,
        k.fuel_type_generation AS outturn_raw,
