@@ -38,6 +38,10 @@ public enum ExitStatus {
             return config
         case let error as PostgresError where error.sqlState == "42501":
             return noPermission
+        // data_exception itself (not one of its subclasses, which the server raises): the product's SQL
+        // refusing input that cannot be loaded as it stands (a wind delivery spanning years).
+        case let error as PostgresError where error.sqlState == "22000":
+            return dataError
         default:
             return software
         }

@@ -102,7 +102,7 @@ public struct PagedPut {
                 let response = try client.execute(
                     request: request, deadline: .now() + .milliseconds(Int64(settings.timeout * 1000))).wait()
                 status = Int(response.status.code)
-                retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
+                retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
                 if !(200..<300).contains(status!) {
                     let text = response.body.map { String(buffer: $0) } ?? ""
                     error = "HTTP \(status!)\(text.isEmpty ? "" : ": " + String(text.prefix(200)).replacingOccurrences(of: "\n", with: " "))"
@@ -136,10 +136,10 @@ public struct DeliveryError: FailureDescribing {
     public let pages: Int
     public let outcome: PagedPut.PageOutcome
 
-    /// A refusal (4xx other than 429) is the endpoint's verdict on the request; anything else means it is
-    /// not available now.
+    /// A refusal (a 4xx other than 429, or a redirect, which is not followed: a PUT is not resent elsewhere
+    /// unasked) is the endpoint's verdict on the request; anything else means it is not available now.
     public var failure: Failure {
-        if let status = outcome.status, (400..<500).contains(status), status != 429 { return .remote }
+        if let status = outcome.status, (300..<500).contains(status), status != 429 { return .remote }
         return .unavailable
     }
 

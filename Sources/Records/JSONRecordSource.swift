@@ -286,7 +286,10 @@ public final class JSONRecordSource: RecordSource {
     }
 
     private func expect(_ wanted: UInt8, _ what: String) throws {
-        let byte = try significant("where \(what)")
+        guard try peekSignificant() != nil else {
+            throw DataError(path: input.path, reason: "line \(line): the file ends; expected \(what); it is empty or cut short")
+        }
+        let byte = try significant("")
         guard byte == wanted else { throw unexpected(byte, wanted: "'\(Character(Unicode.Scalar(wanted)))': expected \(what)") }
     }
 

@@ -77,6 +77,8 @@ public struct ReportRunner {
                 try connection.query("LOCK TABLE \(unescaped: gates.joined(separator: ", ")) IN ACCESS SHARE MODE")
                 try connection.query("SET LOCAL lock_timeout = 0")
             }
+            // Times read the same whatever the client's PGTZ: a report (and a page sent on) is the same bytes.
+            try connection.query("SET LOCAL TimeZone = 'UTC'")
             var tables: [String: Table] = [:]
             for report in reports {
                 let table = Self.table(try connection.query(SQLQuery(unescaped: report.sql)))

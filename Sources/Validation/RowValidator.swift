@@ -35,9 +35,9 @@ public struct RowValidator {
         if let unknown = source.columns.first(where: { !declared.contains($0) }) {
             throw fail("unknown column \"\(unknown)\" in the header; \(name) expects \(declared.joined(separator: ","))")
         }
-        let positions = try declared.map { name in
-            guard let position = source.columns.firstIndex(of: name) else {
-                throw fail("missing column \"\(name)\" in the header; \(name) expects \(declared.joined(separator: ","))")
+        let positions = try declared.map { column in
+            guard let position = source.columns.firstIndex(of: column) else {
+                throw fail("missing column \"\(column)\" in the header; \(name) expects \(declared.joined(separator: ","))")
             }
             return position
         }

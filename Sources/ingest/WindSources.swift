@@ -26,6 +26,9 @@ struct WindSources: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
+        for (index, file) in files.enumerated() where files[..<index].contains(where: { $0.input == file.input }) {
+            throw ValidationError("--file \(file.input)=... is given more than once")
+        }
         for file in files where !Dataset.wind.inputs.contains(where: { $0.name == file.input }) {
             throw ValidationError("--file \(file.input)=\(file.path): wind has no input \(file.input); its inputs are \(Dataset.wind.inputs.map(\.name).joined(separator: ", "))")
         }

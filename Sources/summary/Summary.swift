@@ -71,9 +71,7 @@ struct Summary: ParsableCommand {
         guard (0...60).contains(putRetryDelay), (0.1...600).contains(putTimeout) else {
             throw ValidationError("--put-retry-delay must be 0 to 60 seconds and --put-timeout 0.1 to 600")
         }
-        if let putURL, !(putURL.hasPrefix("http://") || putURL.hasPrefix("https://")) {
-            throw ValidationError("--put-url must be an http:// or https:// URL")
-        }
+        if let putURL, let problem = Self.urlProblem(putURL) { throw ValidationError("--put-url \(putURL): \(problem)") }
     }
 
     func run() throws {
@@ -102,6 +100,15 @@ struct Summary: ParsableCommand {
         return 0
     }
 
+    /// Why `text` cannot be the endpoint, or nil: an http or https URL with a host.
+    static func urlProblem(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            return "not an http:// or https:// URL"
+        }
+        guard let host = url.host, !host.isEmpty else { return "the URL has no host" }
+        return nil
+    }
+
     /// The report sent on with --put, and the wind load its rows come from, read in the reports' snapshot.
     static let published = "wind_orders_joined"
     static let latestWindLoad: SQLQuery = "SELECT max(run_id) FROM ingest.runs WHERE dataset = 'wind' AND status IN ('loaded', 'loaded_with_rejects')"
@@ -110,7 +117,9 @@ struct Summary: ParsableCommand {
         guard let loadRun else {
             throw DataError(path: Self.published, reason: "--put: no committed wind load to send; run `ingest wind` first")
         }
-        let url = putURL ?? ProcessInfo.processInfo.environment["PGPIPE_PUT_URL"] ?? "https://hypercube.ingestion.com/wind-orders"
+        let fromEnvironment = ProcessInfo.processInfo.environment["PGPIPE_PUT_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let url = putURL ?? fromEnvironment ?? "https://hypercube.ingestion.com/wind-orders"
+        if let problem = Self.urlProblem(url) { throw ConfigurationError("PGPIPE_PUT_URL \(url): \(problem)") }
         let sender = PagedPut(
             settings: .init(url: url, pageSize: pageSize, attempts: putAttempts, firstRetryDelay: putRetryDelay, timeout: putTimeout),
             logger: logger)

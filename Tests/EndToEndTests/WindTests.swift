@@ -52,7 +52,7 @@ import Testing
     @Test func test_quality_findings_equal_the_pandas_reference() throws {
         let run = try load()
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "read 2165, loaded 2165, rejected 0\nwind: 1296 half-hours (652 with imputed values), 750 order periods, 87 quality findings (report wind_quality)\n")
+        #expect(run.stdout == "read 2165, loaded 2165, rejected 0\nwind: 1296 half-hours (652 with imputed values), 750 order periods, 92 quality findings (report wind_quality)\n")
         try expectRows("""
             SELECT source, column_name, check_name, detail, rows, first_line FROM wind.quality
             ORDER BY source, column_name COLLATE "C", check_name COLLATE "C", detail COLLATE "C"
@@ -177,5 +177,42 @@ import Testing
         #expect(failed.stderr.contains("cut.json: line ") && failed.stderr.contains("it is cut short"), "\(failed.stderr)")
         #expect(failed.stderr.split(separator: "\n").filter { $0.contains("error") }.count == 1)
         #expect(try rows("SELECT count(*) FROM wind.order_periods")[0][0] == "748")
+    }
+
+    @Test func test_compact_json_loads_and_a_clock_change_day_keeps_its_fifty_outturns() throws {
+        // The orders as one line, as APIs send them: every record on line 1, each its own position.
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Repository.path("data/wind/linear_orders_raw.json"))))
+        let compact = try folder.write("compact.json", Array(try JSONSerialization.data(withJSONObject: document)))
+
+        // 30 October 2022 has 50 settlement periods: period p ends p half-hours after local midnight (BST).
+        let format = DateFormatter()
+        format.timeZone = TimeZone(identifier: "Europe/London")
+        format.dateFormat = "dd/MM/yyyy HH:mm"
+        let midnight = try #require(format.date(from: "30/10/2022 00:00"))
+        var csv = "Column1,recordType,startTimeOfHalfHrPeriod,settlementPeriod,initialForecastPublishingPeriodCommencingTime,initialForecastSpnGeneration,latestForecastPublishingPeriodCommencingTime,latestForecastSpnGeneration,outTurnPublishingPeriodCommencingTime,fuelTypeGeneration,activeFlag,EFA,\n"
+        for period in 1...50 {
+            let end = format.string(from: midnight.addingTimeInterval(Double(period) * 1800))
+            csv += "\(period - 1),WIND,30/10/2022,\(period),NULL,NULL,NULL,NULL,\(end),\(5000 + period),Y,1,\n"
+        }
+        let autumn = try folder.write("autumn.csv", csv)
+        let run = try load(["--file", "wind_orders=\(compact)", "--file", "wind_forecasts=\(autumn)"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try rows("SELECT count(*), count(DISTINCT position), max(line) FROM wind.orders_raw")[0] == ["750", "750", "1"])
+        #expect(try rows("SELECT count(*) FROM wind.order_periods")[0][0] == "750")
+        #expect(try rows("SELECT count(*), count(outturn_mw), min(starts_at)::text, max(starts_at)::text, sum(outturn_mw)::bigint FROM wind.half_hours")[0] == [
+            "50", "50", "2022-10-29 23:00:00+00", "2022-10-30 23:30:00+00", String(50 * 5000 + 50 * 51 / 2),
+        ])
+        let mismatches = try rows("SELECT check_name, rows FROM wind.quality WHERE source = 'forecast' AND check_name IN ('time_mismatch', 'date_mismatch', 'missing_period') ORDER BY check_name")
+        #expect(mismatches == [["date_mismatch", "0"], ["time_mismatch", "0"]])
+    }
+
+    @Test func test_a_stray_date_a_year_away_stops_the_load_in_one_line() throws {
+        var lines = try String(contentsOfFile: Repository.path("data/wind/bmrs_wind_forecast_pair.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.append("1415,WIND,22/11/2010,5,NULL,NULL,NULL,NULL,,100,Y,1,")
+        let stray = try folder.write("stray.csv", lines.joined(separator: "\n") + "\n")
+        let run = try load(["--file", "wind_forecasts=\(stray)"])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("stray.csv: settlement days from 2010-11-22 (line 1417) to 2021-11-27"), "\(run.stderr)")
+        #expect(try rows("SELECT count(*) FROM wind.half_hours")[0][0] == "0")
     }
 }

@@ -130,6 +130,7 @@ func jsonError(_ text: String) -> String? {
     }
 
     @Test func test_the_wrong_shape_is_one_clear_error() {
+        #expect(jsonError("") == "line 1: the file ends; expected the document to be an object; it is empty or cut short")
         #expect(jsonError("[]") == "line 1: found '[', wanted '{': expected the document to be an object; not the JSON expected")
         #expect(jsonError(#"{"result": {"rows": []}}"#) == "line 1: result has no key \"records\"; expected the records at result.records")
         #expect(jsonError(#"{"result": {"records": {"a": "x"}}}"#) == "line 1: found '{', wanted '[': expected result.records to be an array; not the JSON expected")
@@ -139,6 +140,12 @@ func jsonError(_ text: String) -> String? {
         #expect(jsonError(#"{"result": {"records": [{"a": "x" "n": 1}]}}"#) == "line 1: found '\"', wanted ',' or '}' in record 0 (line 1); not the JSON expected")
         #expect(jsonError(#"{"result": {"records": [{"a": "\x", "n": 1}]}}"#) == "line 1: found 'x', wanted an escape character after '\\'; not the JSON expected")
         #expect(jsonError(#"{"result": {"records": [{"a": "x", "n": nul}]}}"#) == "line 1: found '}', wanted null; not the JSON expected")
+    }
+
+    @Test func test_records_on_one_line_share_it_and_keep_their_positions() throws {
+        let records = try readJSON(#"{"result":{"records":[{"a":"x","n":1},{"a":"y","n":2}]}}"#)
+        #expect(records.map(\.line) == [1, 1])
+        #expect(records.map(\.position) == [0, 1])
     }
 
     @Test func test_lines_end_in_lf_crlf_or_a_lone_cr() throws {

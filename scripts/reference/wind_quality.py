@@ -18,7 +18,9 @@ import pandas as pd
 
 CSV_PATH = sys.argv[1] if len(sys.argv) > 1 else "data/wind/bmrs_wind_forecast_pair.csv"
 JSON_PATH = sys.argv[2] if len(sys.argv) > 2 else "data/wind/linear_orders_raw.json"
-NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"  # what the SQL's numeric cast accepts
+# A number as the SQL reads one: at most 15 digits either side of the point and a two-digit exponent, so that
+# every value it accepts is a finite double (1e-400 or 1e131072 are not numbers here, they are garbage).
+NUMBER = r"[+-]?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})([eE][+-]?[0-9]{1,2})?"
 CAPACITY_MW = 25_700  # UK installed wind capacity at the end of 2021 (14.5 GW onshore + 11.2 GW offshore)
 out = []
 
@@ -155,6 +157,11 @@ values = {}
 for column in O_NUMERIC:
     values[column], ok = number(o[column])
     report(S, column, "unparsable_number", ~o[column].isin(O_MARKERS) & ~ok, L)
+# keys must fit a bigint (whole, at most 18 digits), the currency is an ISO code
+for column in ["OrderID", "OrderPeriodID", "TradeID"]:
+    report(S, column, "invalid_id", ~o[column].isin(O_MARKERS) & o[column].str.fullmatch(NUMBER) & ~o[column].str.fullmatch("[0-9]{1,18}"), L)
+report(S, "SettlementCurrency", "invalid_value", ~o["SettlementCurrency"].isin(O_MARKERS) & ~o["SettlementCurrency"].str.fullmatch("[A-Z]{3}"), L, "not a currency code")
+
 when = {}
 for column in ["OrderEntryTime", "DeliveryStart", "DeliveryEnd"]:
     when[column] = pd.to_datetime(o[column], format="%Y-%m-%dT%H:%M:%S", errors="coerce")
@@ -172,6 +179,8 @@ utc = lambda t: t.dt.tz_localize("Europe/London", ambiguous="NaT", nonexistent="
 report(S, "DeliveryEnd", "delivery_duration", (utc(end) - utc(start)) != pd.Timedelta(hours=4), L, "elapsed")
 expected_efa = (start.dt.hour * 60 + start.dt.minute + 60) % 1440 // 240 + 1
 report(S, "EFA", "efa_mismatch", values["EFA"] != expected_efa, L)
+# blocks start on the EFA grid: 23:00, 03:00, ... on the hour
+report(S, "DeliveryStart", "off_grid", start.notna() & ((start.dt.minute != 0) | (start.dt.second != 0) | ((start.dt.hour + 1) % 4 != 0)), L)
 report(S, "OrderEntryTime", "entry_after_delivery_start", when["OrderEntryTime"] >= start, L)
 
 for column in ["MarketName", "BiddingLevelName"]:
@@ -194,7 +203,7 @@ for a, b in [(1, 2), (2, 3), (3, 4)]:
 report(S, "*", "curve_not_monotonic", bad_curve, L)
 
 # every 4-hour block between a market's first and last delivery is ordered; first_line as for the forecast's days
-for market, group in o.assign(start=start).sort_values(["start", "line"]).groupby("MarketName"):
+for market, group in o.assign(start=start)[o["MarketName"].isin(["DCL", "DCH"])].sort_values(["start", "line"]).groupby("MarketName"):
     absent = sorted(set(pd.date_range(group["start"].min(), group["start"].max(), freq="4h")) - set(group["start"]))
     before = group[group["start"] < absent[0]] if absent else group.iloc[:0]
     first = int(before["line"].iloc[-1]) if absent else ""

@@ -24,7 +24,7 @@ COMMENT ON TABLE wind.forecast_raw IS 'bmrs_wind_forecast_pair.csv as delivered:
 
 CREATE TABLE wind.orders_raw (
     position integer PRIMARY KEY CHECK (position >= 0),
-    line integer NOT NULL UNIQUE,
+    line integer NOT NULL,
     portal_id text,
     full_text text,
     market_name text,
@@ -43,7 +43,7 @@ CREATE TABLE wind.orders_raw (
     executed_volume text,
     p1 text, v1 text, p2 text, v2 text, p3 text, v3 text, p4 text, v4 text
 );
-COMMENT ON TABLE wind.orders_raw IS 'linear_orders_raw.json as delivered: one row per object of result.records (position: its index there; line: where its { is), every value as text, JSON null as NULL; p1..v4 are the keys 1P..4V, portal_id is _id.';
+COMMENT ON TABLE wind.orders_raw IS 'linear_orders_raw.json as delivered: one row per object of result.records (position: its index there, the key; line: where its { is, shared by records on one line), every value as text, JSON null as NULL; p1..v4 are the keys 1P..4V, portal_id is _id.';
 
 -- Stage 2: what is wrong with them.
 CREATE TABLE wind.quality (

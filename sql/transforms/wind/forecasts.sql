@@ -24,39 +24,58 @@ WITH parsed AS (
     FROM wind.forecast_raw r
 ),
 bounded AS (
+    -- The period the outturn time ends, counted in real time from the local midnight of its day, so that the
+    -- 46 and 50 periods of a clock change count right.
     SELECT p.*,
            CASE WHEN period_number BETWEEN 1 AND coalesce(wind.periods_in_day(date_raw), 48) THEN period_number END AS period_raw,
-           outturn_time - interval '30 minutes' AS outturn_start,
-           (extract(hour FROM outturn_time - interval '30 minutes') * 60 + extract(minute FROM outturn_time - interval '30 minutes'))::int AS outturn_minute
+           (((outturn_time AT TIME ZONE 'Europe/London') - interval '30 minutes') AT TIME ZONE 'Europe/London')::date AS outturn_day,
+           extract(epoch FROM ((outturn_time AT TIME ZONE 'Europe/London') - interval '30 minutes')
+               - ((((outturn_time AT TIME ZONE 'Europe/London') - interval '30 minutes') AT TIME ZONE 'Europe/London')::date::timestamp
+                  AT TIME ZONE 'Europe/London'))::int AS outturn_offset
     FROM parsed p
 ),
-proved AS (
+consistent AS (
+    -- The written period ends when the outturn time says; in the repeated hour of October's clock change one
+    -- wall-clock time ends two periods, and the written one decides.
     SELECT b.*,
-           outturn_time IS NOT NULL AND period_raw IS NOT NULL AND outturn_minute <> (period_raw - 1) * 30 AS time_mismatch,
-           -- The outturn time, on the half-hour grid and agreeing with the period, proves date and period.
-           outturn_time IS NOT NULL AND extract(minute FROM outturn_time) IN (0, 30)
-               AND (period_raw IS NULL OR outturn_minute = (period_raw - 1) * 30) AS proven
+           CASE WHEN outturn_offset % 1800 = 0 THEN outturn_offset / 1800 + 1 END AS outturn_period,
+           period_raw IS NOT NULL AND outturn_time IS NOT NULL
+               AND (outturn_offset = (period_raw - 1) * 1800
+                    OR ((outturn_day::timestamp AT TIME ZONE 'Europe/London') + period_raw * interval '30 minutes') AT TIME ZONE 'Europe/London' = outturn_time)
+               AS agrees
     FROM bounded b
+),
+proved AS (
+    SELECT c.*,
+           outturn_time IS NOT NULL AND period_raw IS NOT NULL AND NOT agrees AS time_mismatch,
+           -- The outturn time, on the half-hour grid and agreeing with the period, proves date and period.
+           outturn_period IS NOT NULL AND (period_raw IS NULL OR agrees) AS proven
+    FROM consistent c
 )
 SELECT p.*,
-       CASE WHEN proven THEN outturn_start::date ELSE date_raw END AS settlement_date,
-       CASE WHEN proven THEN outturn_minute / 30 + 1 ELSE period_raw END AS period,
+       CASE WHEN proven THEN outturn_day ELSE date_raw END AS settlement_date,
+       CASE WHEN proven THEN coalesce(CASE WHEN agrees THEN period_raw END, outturn_period) ELSE period_raw END AS period,
        CASE WHEN efa = '' THEN unnamed_13 ELSE efa END AS efa_found
 FROM proved p;
 
 -- The row's half-hour in wall-clock time, and whether an earlier line holds the same text (Column1, a running
 -- index that restarts every 144 rows, aside).
 CREATE TEMP TABLE forecast_rows ON COMMIT DROP AS
-SELECT f.*,
-       settlement_date + (period - 1) * interval '30 minutes' AS period_start_local,
-       ((period - 1) * 30 + 60) % 1440 / 240 + 1 AS efa_standard,
+SELECT f.*, s.period_start, wind.efa_of(s.period_start) AS efa_standard,
+       -- The last line an identical row is on: of rows that differ for one half-hour, the latest wins.
+       max(line) OVER (
+           PARTITION BY record_type, start_time_of_half_hr_period, settlement_period,
+                        initial_forecast_publishing_period_commencing_time, initial_forecast_spn_generation,
+                        latest_forecast_publishing_period_commencing_time, latest_forecast_spn_generation,
+                        out_turn_publishing_period_commencing_time, fuel_type_generation, active_flag, efa, unnamed_13) AS last_seen,
        row_number() OVER (
            PARTITION BY record_type, start_time_of_half_hr_period, settlement_period,
                         initial_forecast_publishing_period_commencing_time, initial_forecast_spn_generation,
                         latest_forecast_publishing_period_commencing_time, latest_forecast_spn_generation,
                         out_turn_publishing_period_commencing_time, fuel_type_generation, active_flag, efa, unnamed_13
            ORDER BY line) > 1 AS duplicate_row
-FROM forecast_read f;
+FROM forecast_read f,
+    LATERAL (SELECT (f.settlement_date::timestamp AT TIME ZONE 'Europe/London') + (f.period - 1) * interval '30 minutes' AS period_start) s;
 
 -- Temporary tables are never analysed automatically; without statistics the planner loops.
 ANALYZE forecast_rows;
@@ -65,7 +84,7 @@ ANALYZE forecast_rows;
 -- extract supersedes an earlier one), the others are conflicting duplicates.
 CREATE TEMP TABLE forecast_keyed ON COMMIT DROP AS
 SELECT f.*, row_number() OVER (PARTITION BY settlement_date, period ORDER BY line) > 1 AS conflicting,
-       row_number() OVER (PARTITION BY settlement_date, period ORDER BY line DESC) = 1 AS kept
+       row_number() OVER (PARTITION BY settlement_date, period ORDER BY last_seen DESC, line) = 1 AS kept
 FROM forecast_rows f
 WHERE NOT duplicate_row AND settlement_date IS NOT NULL AND period IS NOT NULL;
 
@@ -94,8 +113,8 @@ FROM wind.forecast_raw r,
 CREATE TEMP TABLE forecast_numbers ON COMMIT DROP AS
 SELECT line, key, value,
        value IN ('NULL', 'NaN', '') AS marker,
-       value ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$' AS is_number,
-       CASE WHEN value ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$' THEN value::numeric
+       value ~ '^[+-]?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})([eE][+-]?[0-9]{1,2})?$' AS is_number,
+       CASE WHEN value ~ '^[+-]?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})([eE][+-]?[0-9]{1,2})?$' THEN value::numeric
             WHEN value ~ '^WIND[0-9]{1,6}$' THEN substr(value, 5)::numeric END AS number
 FROM forecast_values
 WHERE key IN ('initialForecastSpnGeneration', 'latestForecastSpnGeneration', 'fuelTypeGeneration');
@@ -117,7 +136,7 @@ SELECT key, 'null_marker', CASE value WHEN '' THEN 'empty' ELSE value END, true,
 FROM forecast_values WHERE key <> 'unnamed_13' AND value IN ('NULL', 'NaN', '');
 
 INSERT INTO forecast_findings
-SELECT key, 'unparsable_number', '', NOT (value IN ('NULL', 'NaN', '') OR value ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$'), line,
+SELECT key, 'unparsable_number', '', NOT (value IN ('NULL', 'NaN', '') OR value ~ '^[+-]?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})([eE][+-]?[0-9]{1,2})?$'), line,
        CASE WHEN key IN ('initialForecastSpnGeneration', 'latestForecastSpnGeneration', 'fuelTypeGeneration')
                 THEN 'WIND<digits>: the digits are kept (method recovered); anything else NULL and interpolated'
             WHEN key = 'settlementPeriod' THEN 'the period is taken from the outturn time'
@@ -151,7 +170,7 @@ SELECT 'outTurnPublishingPeriodCommencingTime', 'time_mismatch', '', time_mismat
 FROM forecast_rows;
 
 INSERT INTO forecast_findings
-SELECT 'startTimeOfHalfHrPeriod', 'date_mismatch', '', proven AND date_raw IS NOT NULL AND outturn_start::date <> date_raw, line,
+SELECT 'startTimeOfHalfHrPeriod', 'date_mismatch', '', proven AND date_raw IS NOT NULL AND outturn_day <> date_raw, line,
        'the date the outturn time proves is used'
 FROM forecast_rows;
 
@@ -172,7 +191,7 @@ SELECT 'EFA', 'efa_mismatch', '', settlement_date IS NOT NULL AND period IS NOT 
 FROM forecast_rows;
 
 INSERT INTO forecast_findings
-SELECT key, 'published_after_start', '', coalesce(published > period_start_local, false), line,
+SELECT key, 'published_after_start', '', coalesce(published AT TIME ZONE 'Europe/London' > period_start, false), line,
        'kept: wind.half_hours shows it published after starts_at, not a forecast made before the half-hour'
 FROM forecast_rows,
     LATERAL (VALUES
@@ -220,6 +239,23 @@ SELECT 'forecast', column_name, check_name, detail, count(*) FILTER (WHERE fires
 FROM forecast_findings
 GROUP BY column_name, check_name, detail
 HAVING count(*) FILTER (WHERE fires) > 0 OR check_name NOT IN ('null_marker', 'missing_period', 'constant_column');
+
+-- A delivery spans days, not years: a stray date far from the others would otherwise make a grid of years.
+DO $$
+DECLARE
+    span record;
+BEGIN
+    SELECT min(settlement_date) AS first, max(settlement_date) AS last,
+           (array_agg(line ORDER BY settlement_date, line))[1] AS first_line,
+           (array_agg(line ORDER BY settlement_date DESC, line))[1] AS last_line
+    INTO span FROM forecast_keyed;
+    IF span.last - span.first > 366 THEN
+        RAISE EXCEPTION USING ERRCODE = 'data_exception', MESSAGE = format(
+            '%s: settlement days from %s (line %s) to %s (line %s): more than a year apart; a stray date? Correct the file or load its parts apart',
+            current_setting('pgpipe.source_file'), span.first, span.first_line, span.last, span.last_line);
+    END IF;
+END
+$$;
 
 -- Stage 3: one row per half-hour from the first settlement day to the last, the kept line's values typed.
 -- A value is NULL where the file has a null spelling, garbage or an outlier; *_raw keeps the file's text.

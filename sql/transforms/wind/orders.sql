@@ -11,7 +11,7 @@
 CREATE TEMP TABLE order_values ON COMMIT DROP AS
 SELECT r.position, r.line, v.key, coalesce(v.value, 'null') AS value,
        coalesce(v.value, 'null') IN ('NA', 'N/A', 'NULL', 'NaN', 'None', 'null', '') AS marker,
-       v.value ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$' AS is_number
+       v.value ~ '^[+-]?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})([eE][+-]?[0-9]{1,2})?$' AS is_number
 FROM wind.orders_raw r,
     LATERAL (VALUES
         ('_id', portal_id), ('MarketName', market_name), ('BiddingLevelName', bidding_level_name),
@@ -26,7 +26,7 @@ FROM wind.orders_raw r,
 CREATE TEMP TABLE order_read ON COMMIT DROP AS
 SELECT r.position, r.line, r.market_name, r.bidding_level_name, r.member_name, r.portfolio, r.order_entry_user,
        r.settlement_currency, r.order_id, r.order_period_id, r.trade_id, r.delivery_start,
-       n.efa, n.executed_volume, n.p1, n.v1, n.p2, n.v2, n.p3, n.v3, n.p4, n.v4,
+       n.efa, n.executed_volume, n.p1, n.v1, n.p2, n.v2, n.p3, n.v3, n.p4, n.v4, n.required_marker,
        CASE WHEN r.order_entry_time ~ '^\d{4}-\d{2}-\d{2}T' THEN wind.local_timestamp(r.order_entry_time) END AS entered_local,
        CASE WHEN r.delivery_start ~ '^\d{4}-\d{2}-\d{2}T' THEN wind.local_timestamp(r.delivery_start) END AS start_local,
        CASE WHEN r.delivery_end ~ '^\d{4}-\d{2}-\d{2}T' THEN wind.local_timestamp(r.delivery_end) END AS end_local
@@ -41,7 +41,9 @@ JOIN (SELECT position,
              max(CASE WHEN key = '3P' AND is_number THEN value::numeric END) AS p3,
              max(CASE WHEN key = '3V' AND is_number THEN value::numeric END) AS v3,
              max(CASE WHEN key = '4P' AND is_number THEN value::numeric END) AS p4,
-             max(CASE WHEN key = '4V' AND is_number THEN value::numeric END) AS v4
+             max(CASE WHEN key = '4V' AND is_number THEN value::numeric END) AS v4,
+             bool_or(marker) FILTER (WHERE key IN ('MarketName', 'MemberName', 'OrderID', 'Portfolio', 'OrderEntryTime',
+                 'OrderEntryUser', 'SettlementCurrency', 'OrderPeriodID', 'TradeID', 'DeliveryStart', 'DeliveryEnd', 'ExecutedVolume')) AS required_marker
       FROM order_values GROUP BY position) n USING (position);
 
 ANALYZE order_values;
@@ -53,8 +55,18 @@ CREATE TEMP TABLE order_findings (column_name text, check_name text, detail text
 INSERT INTO order_findings
 SELECT key, 'null_marker', CASE value WHEN '' THEN 'empty' ELSE value END, true, line,
        CASE WHEN key ~ '^[1-4][PV]$' THEN 'the bid curve point does not exist: no wind.order_steps row'
+            WHEN key IN ('_id', 'BiddingLevelName', 'EFA') THEN 'kept as NULL; not needed (the EFA is taken from DeliveryStart)'
             ELSE 'the order period is not loaded' END
 FROM order_values WHERE marker;
+
+-- Keys are whole numbers of at most 18 digits (bigint), a currency three capital letters.
+INSERT INTO order_findings
+SELECT key, 'invalid_id', '', NOT marker AND is_number AND value !~ '^[0-9]{1,18}$', line, 'the order period is not loaded'
+FROM order_values WHERE key IN ('OrderID', 'OrderPeriodID', 'TradeID');
+
+INSERT INTO order_findings
+SELECT key, 'invalid_value', 'not a currency code', NOT marker AND value !~ '^[A-Z]{3}$', line, 'the order period is not loaded'
+FROM order_values WHERE key = 'SettlementCurrency';
 
 INSERT INTO order_findings
 SELECT key, 'unparsable_number', '', NOT marker AND NOT is_number, line,
@@ -69,7 +81,7 @@ FROM order_read,
 
 -- A key (or a pair) an earlier record already has.
 INSERT INTO order_findings
-SELECT column_name, 'duplicate_key', detail, nth > 1, line, 'the earliest record is kept'
+SELECT column_name, 'duplicate_key', detail, nth > 1, line, 'the earliest usable record is kept'
 FROM (
     SELECT '_id' AS column_name, '' AS detail, line, row_number() OVER (PARTITION BY value ORDER BY position) AS nth
     FROM order_values WHERE key = '_id'
@@ -86,7 +98,7 @@ FROM (
 -- An EFA block is four hours on the wall clock; across a clock change it lasts three or five.
 INSERT INTO order_findings
 SELECT 'DeliveryEnd', 'delivery_duration', 'wall_clock', (end_local - start_local) IS DISTINCT FROM interval '4 hours', line,
-       'kept as written'
+       'kept as written when the end is after the start; otherwise the order period is not loaded'
 FROM order_read
 UNION ALL
 SELECT 'DeliveryEnd', 'delivery_duration', 'elapsed',
@@ -98,6 +110,13 @@ INSERT INTO order_findings
 SELECT 'EFA', 'efa_mismatch', '',
        efa IS DISTINCT FROM ((extract(hour FROM start_local) * 60 + extract(minute FROM start_local) + 60)::int % 1440 / 240 + 1), line,
        'the EFA is taken from DeliveryStart'
+FROM order_read;
+
+-- Blocks start on the EFA grid (23:00, 03:00, ... local): a block off it would overlap two of the grid's.
+INSERT INTO order_findings
+SELECT 'DeliveryStart', 'off_grid', '', coalesce(extract(minute FROM start_local) <> 0 OR extract(second FROM start_local) <> 0
+           OR (extract(hour FROM start_local)::int + 1) % 4 <> 0, false), line,
+       'the order period is not loaded'
 FROM order_read;
 
 INSERT INTO order_findings
@@ -139,7 +158,7 @@ FROM order_read;
 INSERT INTO order_findings
 WITH markets AS (
     SELECT market_name, min(start_local) AS first_block, max(start_local) AS last_block
-    FROM order_read WHERE start_local IS NOT NULL GROUP BY market_name
+    FROM order_read WHERE start_local IS NOT NULL AND market_name IN (SELECT code FROM wind.markets) GROUP BY market_name
 ),
 absent AS (
     SELECT m.market_name, b AS block
@@ -164,24 +183,31 @@ FROM order_findings
 GROUP BY column_name, check_name, detail
 HAVING count(*) FILTER (WHERE fires) > 0 OR check_name NOT IN ('null_marker', 'constant_column');
 
--- Stage 3: the periods loaded are the records whose keys, market, times and executed volume are usable; the
--- earliest record of a repeated period, trade or (market, block) wins.
+-- Stage 3: the periods loaded are the records whose keys, market, times and executed volume are usable and
+-- whose block is on the EFA grid; of usable records repeating a period, trade or (market, block), the earliest.
 CREATE TEMP TABLE order_kept ON COMMIT DROP AS
-SELECT o.position, o.line, o.market_name, o.member_name, o.portfolio, o.order_entry_user, o.settlement_currency,
-       o.order_id::bigint AS order_id, o.order_period_id::bigint AS order_period_id, o.trade_id::bigint AS trade_id,
-       o.executed_volume, o.p1, o.v1, o.p2, o.v2, o.p3, o.v3, o.p4, o.v4, o.entered_local, o.start_local, o.end_local
-FROM (SELECT r.*,
-             row_number() OVER (PARTITION BY order_period_id ORDER BY position) = 1 AS first_period,
-             row_number() OVER (PARTITION BY trade_id ORDER BY position) = 1 AS first_trade,
-             row_number() OVER (PARTITION BY market_name, start_local ORDER BY position) = 1 AS first_block
-      FROM order_read r) o
-WHERE o.order_id ~ '^[0-9]{1,18}$' AND o.order_period_id ~ '^[0-9]{1,18}$' AND o.trade_id ~ '^[0-9]{1,18}$'
-  AND o.market_name IN (SELECT code FROM wind.markets)
-  AND o.member_name IS NOT NULL AND o.portfolio IS NOT NULL AND o.order_entry_user IS NOT NULL
-  AND o.settlement_currency ~ '^[A-Z]{3}$'
-  AND o.entered_local IS NOT NULL AND o.start_local IS NOT NULL AND o.end_local > o.start_local
-  AND o.executed_volume >= 0 AND o.executed_volume <= coalesce(greatest(o.v1, o.v2, o.v3, o.v4), o.executed_volume)
-  AND o.first_period AND o.first_trade AND o.first_block;
+SELECT * FROM (
+    SELECT u.*,
+           row_number() OVER (PARTITION BY order_period_id ORDER BY position) = 1
+               AND row_number() OVER (PARTITION BY trade_id ORDER BY position) = 1
+               AND row_number() OVER (PARTITION BY market_name, start_local ORDER BY position) = 1 AS first
+    FROM (
+        SELECT o.position, o.line, o.market_name, o.member_name, o.portfolio, o.order_entry_user, o.settlement_currency,
+               o.order_id::bigint AS order_id, o.order_period_id::bigint AS order_period_id, o.trade_id::bigint AS trade_id,
+               o.executed_volume, o.p1, o.v1, o.p2, o.v2, o.p3, o.v3, o.p4, o.v4, o.entered_local, o.start_local, o.end_local
+        FROM order_read o
+        WHERE NOT coalesce(o.required_marker, false)
+          AND o.order_id ~ '^[0-9]{1,18}$' AND o.order_period_id ~ '^[0-9]{1,18}$' AND o.trade_id ~ '^[0-9]{1,18}$'
+          AND o.market_name IN (SELECT code FROM wind.markets)
+          AND o.member_name IS NOT NULL AND o.portfolio IS NOT NULL AND o.order_entry_user IS NOT NULL
+          AND o.settlement_currency ~ '^[A-Z]{3}$'
+          AND o.entered_local IS NOT NULL AND o.start_local IS NOT NULL AND o.end_local > o.start_local
+          AND extract(minute FROM o.start_local) = 0 AND extract(second FROM o.start_local) = 0
+          AND (extract(hour FROM o.start_local)::int + 1) % 4 = 0
+          AND o.executed_volume >= 0 AND o.executed_volume <= coalesce(greatest(o.v1, o.v2, o.v3, o.v4), o.executed_volume)
+    ) u
+) k
+WHERE first;
 
 -- An order's own fields (market, member, entry) are those of its first period.
 INSERT INTO wind.orders (order_id, market, member_name, portfolio, entered_at, entered_by, currency)
