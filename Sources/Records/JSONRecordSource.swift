@@ -216,6 +216,10 @@ public final class JSONRecordSource: RecordSource {
                     }
                     var key: [UInt8] = []
                     _ = try readString(into: &key)
+                    // A second key of the path: which one holds the records is anyone's guess (parsers differ).
+                    if key.elementsEqual(path[depth].utf8) {
+                        throw DataError(path: input.path, reason: "line \(line): \(place) has the key \"\(path[depth])\" twice; which holds the records is not clear")
+                    }
                     try expectSignificant(UInt8(ascii: ":"), after: "a key in \(place)")
                     try skipValue()
                     continue

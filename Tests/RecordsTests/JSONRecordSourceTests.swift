@@ -131,6 +131,8 @@ func jsonError(_ text: String) -> String? {
 
     @Test func test_the_wrong_shape_is_one_clear_error() {
         #expect(jsonError("") == "line 1: the file ends; expected the document to be an object; it is empty or cut short")
+        #expect(jsonError(#"{"result": {"records": [], "records": [{"a": "x", "n": 1}]}}"#) == "line 1: result has the key \"records\" twice; which holds the records is not clear")
+        #expect(jsonError(#"{"result": {"records": []}, "result": {}}"#) == "line 1: the document has the key \"result\" twice; which holds the records is not clear")
         #expect(jsonError("[]") == "line 1: found '[', wanted '{': expected the document to be an object; not the JSON expected")
         #expect(jsonError(#"{"result": {"rows": []}}"#) == "line 1: result has no key \"records\"; expected the records at result.records")
         #expect(jsonError(#"{"result": {"records": {"a": "x"}}}"#) == "line 1: found '{', wanted '[': expected result.records to be an array; not the JSON expected")
