@@ -58,10 +58,11 @@ public struct PagedPut {
         self.logger = logger
     }
 
-    /// Sends `table` page by page; `record` is called with each page's outcome, acknowledged or not. Throws
-    /// `DeliveryError` when a page is refused or the endpoint stays unavailable; the pages before it were
-    /// acknowledged and recorded.
-    public func send(_ table: Table, report: String, loadRun: Int64, record: (PageOutcome) throws -> Void) throws {
+    /// Sends `table` page by page and returns how many pages; `record` is called with each page's outcome,
+    /// acknowledged or not. Throws `DeliveryError` when a page is refused or the endpoint stays unavailable;
+    /// the pages before it were acknowledged and recorded.
+    @discardableResult
+    public func send(_ table: Table, report: String, loadRun: Int64, record: (PageOutcome) throws -> Void) throws -> Int {
         // The client does not retry a failed connection on its own (it would until the timeout): a refused
         // connection is an attempt like any other, retried here with the others.
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .milliseconds(Int64(settings.timeout * 1000))))
@@ -85,6 +86,7 @@ public struct PagedPut {
             }
             logger.info("\(report): page \(page) of \(pages) (\(rows.count) rows) acknowledged by \(settings.url) with \(outcome.status ?? 0) in \(Int(outcome.milliseconds)) ms")
         }
+        return pages
     }
 
     /// Sends one page until it is acknowledged, refused, or out of attempts.

@@ -1,14 +1,5 @@
 import Failures
 
-/// A header that cannot be used; the load stops before any row.
-public struct HeaderError: FailureDescribing {
-    public let path: String
-    public let reason: String
-    public var failure: Failure { .data }
-    public var description: String { "\(path): \(reason)" }
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-}
+/// A header that cannot be used; the load stops before any row. A file whose content cannot be used, as
+/// every other such error: the name says where it is thrown.
+public typealias HeaderError = DataError

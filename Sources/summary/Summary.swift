@@ -123,10 +123,10 @@ struct Summary: ParsableCommand {
         let sender = PagedPut(
             settings: .init(url: url, pageSize: pageSize, attempts: putAttempts, firstRetryDelay: putRetryDelay, timeout: putTimeout),
             logger: logger)
-        try sender.send(table, report: Self.published, loadRun: loadRun) { outcome in
+        let pages = try sender.send(table, report: Self.published, loadRun: loadRun) { outcome in
             try database.query(SQLQuery.recordDelivery(outcome, url: url, loadRun: loadRun))
         }
-        print("\(Self.published): \(table.rowCount) rows sent to \(url) in \(max(1, (table.rowCount + pageSize - 1) / pageSize)) pages, each acknowledged")
+        print("\(Self.published): \(table.rowCount) rows sent to \(url) in \(pages) pages, each acknowledged")
     }
 }
 
