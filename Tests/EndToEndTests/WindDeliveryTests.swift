@@ -27,9 +27,10 @@ import Testing
     }
 
     /// Runs summary on a thread of its own: waiting for it on the concurrency pool would starve the mock's
-    /// handlers, which run there.
+    /// handlers, which run there. A request may wait up to 60 s (other suites share the pool while the whole
+    /// test run goes on), so that only the failures a test asks for are retried; `extra` may say otherwise.
     func summary(_ url: String, _ extra: [String] = []) async throws -> ToolRun {
-        let arguments = ["wind_orders_joined", "--output", folder.path, "--put", "--put-url", url, "--put-retry-delay", "0.05"] + extra
+        let arguments = ["wind_orders_joined", "--output", folder.path, "--put", "--put-url", url, "--put-retry-delay", "0.05", "--put-timeout", "60"] + extra
         let environment = database.environment(as: "pgpipe_summary")
         return try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try runTool("summary", arguments, environment: environment) }) }.start()
