@@ -25,18 +25,26 @@ public final class Connection {
         }
         keywords.append("dbname"); values.append(configuration.conninfo)
         if let password = configuration.password { keywords.append("password"); values.append(password) }
-        let connected = Self.withCStrings(keywords + [nil]) { keywords in
-            Self.withCStrings(values + [nil]) { PQconnectdbParams(keywords, $0, 1) }
-        }
-        guard let handle = connected else {
-            throw PostgresError(.connection, message: "libpq could not allocate a connection")
-        }
-        guard PQstatus(handle) == CONNECTION_OK else {
+        // A resolver that says its failure is temporary (EAI_AGAIN: a container network's DNS while containers
+        // join it) is asked again, for a few seconds; every other failure is final at once.
+        var attempt = 1
+        while true {
+            let connected = Self.withCStrings(keywords + [nil]) { keywords in
+                Self.withCStrings(values + [nil]) { PQconnectdbParams(keywords, $0, 1) }
+            }
+            guard let handle = connected else {
+                throw PostgresError(.connection, message: "libpq could not allocate a connection")
+            }
+            if PQstatus(handle) == CONNECTION_OK {
+                self.handle = handle
+                break
+            }
             let error = PostgresError(connectionFailure: handle)
             PQfinish(handle)
-            throw error
+            guard error.isTemporaryLookupFailure, attempt < Self.lookupAttempts else { throw error }
+            attempt += 1
+            usleep(500_000)
         }
-        self.handle = handle
         PQsetNoticeReceiver(handle, Self.printWarnings, nil)
         // Everything we send and read is UTF-8, whatever the server's or the client's locale says.
         guard PQsetClientEncoding(handle, "UTF8") == 0 else {
@@ -50,6 +58,9 @@ public final class Connection {
 
     /// Seconds a connection attempt may take, unless PGCONNECT_TIMEOUT or the conninfo set `connect_timeout`.
     public static let defaultConnectTimeout = 10
+
+    /// How many times a host name is looked up while the resolver calls its failure temporary (0.5 s apart).
+    public static let lookupAttempts = 20
 
     /// libpq prints every notice by default, NOTICE chatter ("relation already exists, skipping") included;
     /// only warnings are worth a line on standard error.

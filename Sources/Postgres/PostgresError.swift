@@ -99,6 +99,12 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         return text.isEmpty ? "unknown libpq error" : text
     }
 
+    /// The resolver could not look the host up for now (getaddrinfo's EAI_AGAIN, in glibc's words): asking
+    /// again may succeed, where an unknown host or a refused connection would fail the same way.
+    public var isTemporaryLookupFailure: Bool {
+        kind == .connection && message.contains("Temporary failure in name resolution")
+    }
+
     /// The server refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint
     /// violation): sending the same rows again fails again.
     public var isDataError: Bool {

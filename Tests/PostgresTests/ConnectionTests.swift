@@ -47,6 +47,18 @@ import Testing
         #expect(!error.description.contains("s3cret"))
     }
 
+    @Test func test_only_a_temporary_name_lookup_failure_is_asked_again() throws {
+        let temporary = PostgresError(.connection, message: "could not translate host name \"database\" to address: Temporary failure in name resolution")
+        #expect(temporary.isTemporaryLookupFailure)
+        // An unknown host is final: one lookup, the resolver's own answer.
+        let unknown = try #require(throws: PostgresError.self) {
+            try Connection(PostgresConfiguration(conninfo: "postgresql://u@no-such-host.invalid/x"))
+        }
+        #expect(unknown.kind == .connection)
+        #expect(!unknown.isTemporaryLookupFailure)
+        #expect(!PostgresError(.authentication, message: "Temporary failure in name resolution").isTemporaryLookupFailure)
+    }
+
     @Test func test_configuration_prefers_url_then_database_url_then_pg_environment() throws {
         let environment = ["DATABASE_URL": "postgresql://a@b/c", "PGHOST": "ignored"]
         #expect(try PostgresConfiguration.resolve(url: "postgresql://x@y/z", environment: environment).conninfo == "postgresql://x@y/z")
