@@ -13,17 +13,20 @@ extension Dataset {
                 format: .csvWithoutHeader,
                 columns: Census.columns,
                 uniqueKey: [],
-                copyTable: ("pg_temp", "census_stage"),
-                copyColumns: Census.columns.map(\.name) + ["source_line"],
-                before: "census/stage.sql",
-                after: "census/normalise.sql",
-                categoryLookups: "census")
+                // Straight into the batch's incoming partition: categories as their lookup ids.
+                copyTable: ("census", "persons_incoming"),
+                copyColumns: Census.columns.map { $0.type.isCategory ? $0.name + "_id" : $0.name } + ["source_line"],
+                before: nil,
+                after: nil,
+                categoryLookups: "census",
+                copyConstants: [("batch_date", .batch), ("source_file", .sourceFile)])
         ],
         // A replaced batch's predictions and performance rows go too; its records go with their partition.
         replacement: .batch(partitionOf: ("census", "persons"), delete: "census/replace_batch.sql"))
 }
 
-/// The census file layout; sql/transforms/census/ stages a batch and turns it into census.persons and its lookups.
+/// The census file layout: each column of census.persons, a category column as `<name>_id`, referencing the
+/// lookup table `census.<name>`.
 enum Census {
     static let columns: [Column] = [
         Column("age", .integer(0...150)),

@@ -35,9 +35,20 @@ public struct DatasetInput: Sendable {
     /// after it (normalising).
     public let before: String?
     public let after: String?
-    /// The schema whose tables, named as the input's category columns, hold the labels already known (in a
-    /// `label` column): a label that differs from one of them only in case is rejected.
+    /// The schema whose tables, named as the input's category columns, hold each category's `id`, trimmed
+    /// `label` and `spelling`: a category column is sent to COPY as its label's id (a label the file adds
+    /// joins the table before commit), and a label that differs from a known one only in case is rejected.
     public var categoryLookups: String? = nil
+    /// Columns COPY fills with the same value in every row, before the record's own columns.
+    public var copyConstants: [(column: String, value: LoadConstant)] = []
+}
+
+/// A value that is the same for every row of a load.
+public enum LoadConstant: Sendable {
+    /// The batch the load replaces (`current_setting('pgpipe.batch')` in its SQL).
+    case batch
+    /// The file being loaded, as the ledger names it.
+    case sourceFile
 }
 
 /// What a load replaces. SQL of the dataset can read the load's batch key as

@@ -97,7 +97,7 @@ public struct DatasetLoader {
                         run: run, dataset: dataset.name, table: rejectsTable, file: rejectsFile,
                         storeLimit: maxRejects.addingReportingOverflow(LoadPolicy.rejectsKeptPastLimit).partialValue)
                     for index in inputs.indices {
-                        perInput.append(try stream(&inputs[index], rejects: rejects, context: context))
+                        perInput.append(try stream(&inputs[index], batch: batch, rejects: rejects, context: context))
                     }
                     notStored = rejects.notStored
                     try rejects.finish()
@@ -181,29 +181,45 @@ public struct DatasetLoader {
     }
 
     /// Streams one input: each record is validated, then encoded into the COPY buffer or recorded as a reject.
-    private func stream(_ open: inout OpenedDataset.OpenInput, rejects: RejectRecorder, context: ValidationContext) throws -> LoadCounts {
+    private func stream(_ open: inout OpenedDataset.OpenInput, batch: String?, rejects: RejectRecorder, context: ValidationContext) throws -> LoadCounts {
         let input = open.input
         try connection.query("SELECT set_config('pgpipe.source_file', \(open.source.sourceName), true)")
         if let before = input.before { try connection.execute(script: try sql.transform(before)) }
         for case .reference(let reference) in input.columns.map(\.type) where context.lacks(reference) {
             try readKeys(of: reference, into: context)
         }
+        var categories: CategoryIDs?
         if let schema = input.categoryLookups {
-            for case let column in input.columns where column.type.isCategory {
-                let labels = try connection.query("SELECT label FROM \(identifier: schema, column.name) ORDER BY id").rows.map { try $0.decode(String.self, 0) }
-                open.validator.knowCategoryLabels(labels, column: column.name)
+            var known: [(column: Int, table: String, rows: [(id: Int, label: String)])] = []
+            for (index, column) in input.columns.enumerated() where column.type.isCategory {
+                let rows = try connection.query("SELECT id, label FROM \(identifier: schema, column.name) ORDER BY id").rows.map {
+                    (id: try $0.decode(Int.self, 0), label: try $0.decode(String.self, 1))
+                }
+                open.validator.knowCategoryLabels(rows.map(\.label), column: column.name)
+                known.append((index, Identifier.quoted(schema, column.name), rows))
             }
+            categories = CategoryIDs(known: known)
+        }
+        // The constant columns' values, as COPY text, written before each row's own.
+        var prefix: [UInt8] = []
+        for (_, constant) in input.copyConstants {
+            CopyText.appendEscaped((constant == .batch ? batch ?? "" : open.source.sourceName).utf8, to: &prefix)
+            prefix.append(UInt8(ascii: "\t"))
         }
         var counts = LoadCounts()
         let table = input.copyTable
         let copied = try connection.copyIn(
-            "COPY \(identifier: table.schema, table.name) (\(identifiers: input.copyColumns)) FROM STDIN"
+            "COPY \(identifier: table.schema, table.name) (\(identifiers: input.copyConstants.map(\.column) + input.copyColumns)) FROM STDIN"
         ) { writer in
             while let record = try open.source.next() {
                 counts.read += 1
                 switch open.validator.check(record, context: context) {
-                case .accepted(let values):
-                    try writer.withBuffer { CopyText.appendRow(values, of: record, positions: open.validator.positions, to: &$0) }
+                case .accepted(var values):
+                    categories?.resolve(&values, of: record, positions: open.validator.positions)
+                    try writer.withBuffer {
+                        $0.append(contentsOf: prefix)
+                        CopyText.appendRow(values, of: record, positions: open.validator.positions, to: &$0)
+                    }
                     counts.loaded += 1
                 case .rejected(let field, let reason):
                     try rejects.record(Reject(source: open.source.sourceName, line: record.line, field: field, reason: reason, raw: record.raw, rawLength: record.rawLength))
@@ -216,6 +232,9 @@ public struct DatasetLoader {
         counts.lines = open.source.lines
         guard copied == counts.loaded else {
             throw LoadError(description: "COPY stored \(copied) rows of \(input.name) but \(counts.loaded) were sent")
+        }
+        for lookup in categories?.lookups ?? [] where !lookup.added.isEmpty {
+            try connection.query("SELECT ingest.add_categories(\(lookup.table)::regclass, \(CategoryIDs.json(lookup.added))::jsonb)")
         }
         if let after = input.after { try connection.execute(script: try sql.transform(after)) }
         let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""

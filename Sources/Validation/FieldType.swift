@@ -82,7 +82,7 @@ extension FieldType {
 }
 
 extension ArraySlice<UInt8> {
-    func trimmingSpaces() -> ArraySlice<UInt8> {
+    public func trimmingSpaces() -> ArraySlice<UInt8> {
         let space = UInt8(ascii: " ")
         guard let first = firstIndex(where: { $0 != space }) else { return self[endIndex...] }
         return self[first...lastIndex(where: { $0 != space })!]
