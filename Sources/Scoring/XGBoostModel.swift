@@ -3,7 +3,8 @@ import Foundation
 /// A gradient-boosted tree model in XGBoost's JSON format (`save_model("x.json")`), scored by walking its
 /// trees the way XGBoost does: float32 features, `value < split` goes left, a missing value (NaN) follows
 /// the node's default direction, leaf values summed in float32 onto the base margin, then the objective's
-/// link function. Only `binary:logistic` is supported, which is what the census model uses.
+/// link function. Only `binary:logistic` is supported, which is what the census model uses. Where the trees allow
+/// it (up to 64 leaves each), the leaf values are found by `QuickScorer` instead of the walk, with the same sums.
 public struct XGBoostModel: Sendable {
     /// One node of any tree. All trees live in one contiguous array, children as absolute indices; a leaf is
     /// its own left and right child, so every walk through a tree takes exactly its depth in steps.
@@ -26,6 +27,8 @@ public struct XGBoostModel: Sendable {
     let roots: [Int32]
     /// How many steps lead from each tree's root to its deepest leaf.
     let depths: [Int32]
+    /// The trees' leaf values found without walking them; nil (the walk) for trees it cannot take.
+    let quickScorer: QuickScorer?
 
     public init(json data: Data) throws {
         let file: File
@@ -76,6 +79,7 @@ public struct XGBoostModel: Sendable {
         self.defaultLeft = defaultLeft
         self.roots = roots
         self.depths = depths
+        quickScorer = QuickScorer(nodes: nodes, defaultLeft: defaultLeft, roots: roots, featureCount: featureNames.count)
     }
 
     /// The probability of the positive class for one row of features, in `featureNames` order.
@@ -95,6 +99,11 @@ public struct XGBoostModel: Sendable {
     /// Each row's leaf values are summed in the model's tree order, so a row's result does not depend on the
     /// rows around it and equals the one-row call.
     public func probabilities(of features: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Double>) {
+        probabilities(of: features, into: out, walking: quickScorer == nil)
+    }
+
+    /// As `probabilities(of:into:)`, by walking the trees when `walking` (tests compare the two ways).
+    func probabilities(of features: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Double>, walking: Bool) {
         let width = featureNames.count
         precondition(features.count == width * out.count, "\(features.count) features for \(out.count) rows of \(width)")
         let blockSize = min(64, out.count)
@@ -105,9 +114,12 @@ public struct XGBoostModel: Sendable {
                 for first in stride(from: 0, to: out.count, by: blockSize) {
                     let rows = min(blockSize, out.count - first)
                     let blockMargins = UnsafeMutableBufferPointer(rebasing: margins[..<rows])
-                    addLeafValues(
-                        of: UnsafeBufferPointer(rebasing: features[first * width..<(first + rows) * width]), width: width,
-                        to: blockMargins, cursors: cursors)
+                    let block = UnsafeBufferPointer(rebasing: features[first * width..<(first + rows) * width])
+                    if walking {
+                        addLeafValues(of: block, width: width, to: blockMargins, cursors: cursors)
+                    } else {
+                        quickScorer!.addLeafValues(of: block, width: width, to: blockMargins)
+                    }
                     for row in 0..<rows {
                         out[first + row] = Double(1 / (1 + exp(-(blockMargins[row] + baseMargin))))
                     }

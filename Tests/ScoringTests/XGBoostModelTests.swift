@@ -55,4 +55,77 @@ import Testing
         let rows = (0..<150).map { model.probability(Array(features[$0 * width..<($0 + 1) * width])) }
         #expect(blocks == rows)
     }
+
+    /// The census model, and a copy whose missing values go either way at random (the model's own all go left).
+    static func censusModels() throws -> [XGBoostModel] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Repository.path("data/census/xgbc.json")))
+        let text = String(decoding: data, as: UTF8.self)
+        let flags = /"default_left":\[[a-z0-9, ]*\]/
+        let mixed = text.replacing(flags) { match in
+            let count = match.output.split(separator: ",").count
+            return "\"default_left\":[" + (0..<count).map { _ in String(Bool.random()) }.joined(separator: ",") + "]"
+        }
+        #expect(mixed != text)
+        return [try XGBoostModel(json: data), try XGBoostModel(json: Data(mixed.utf8))]
+    }
+
+    @Test func test_quick_scorer_equals_the_walk_bit_for_bit() throws {
+        for model in try Self.censusModels() {
+            #expect(model.quickScorer != nil, "the census trees have at most 64 leaves")
+            let width = model.featureNames.count
+            // Each feature's split values, to put rows exactly on, just below and just above them.
+            var splits = [[Float]](repeating: [], count: width)
+            for node in model.nodes where node.toRight != 0 { splits[Int(node.feature)].append(node.value) }
+            var generator = SystemRandomNumberGenerator()
+            let rows = 5_000
+            let features: [Float] = (0..<rows * width).map { index in
+                let column = splits[index % width]
+                switch Int.random(in: 0..<8, using: &generator) {
+                case 0: return .nan
+                case 1: return [Float.infinity, -.infinity, -0.0, 0, 1].randomElement(using: &generator)!
+                case 2...4 where !column.isEmpty:
+                    let split = column.randomElement(using: &generator)!
+                    return [split, split.nextUp, split.nextDown].randomElement(using: &generator)!
+                default: return Float.random(in: -5...100, using: &generator)
+                }
+            }
+            var quick = [Double](repeating: -1, count: rows), walked = [Double](repeating: -2, count: rows)
+            features.withUnsafeBufferPointer { features in
+                quick.withUnsafeMutableBufferPointer { model.probabilities(of: features, into: $0, walking: false) }
+                walked.withUnsafeMutableBufferPointer { model.probabilities(of: features, into: $0, walking: true) }
+            }
+            let differing = quick.indices.filter { quick[$0] != walked[$0] }
+            #expect(differing.isEmpty, "\(differing.count) of \(rows) rows differ, the first \(differing.first ?? 0)")
+        }
+    }
+
+    @Test func test_a_tree_of_more_than_64_leaves_is_walked() throws {
+        // A chain of 64 splits on x (x < 1 → leaf 1, else x < 2 → leaf 2, ...): 65 leaves.
+        func chain(_ splits: Int) -> String {
+            var left: [Int] = [], right: [Int] = [], conditions: [Float] = []
+            for level in 0..<splits {  // node 2k splits, 2k + 1 is its left leaf, 2k + 2 the next split
+                left += [2 * level + 1, -1]; right += [2 * level + 2, -1]; conditions += [Float(level + 1), Float(level + 1)]
+            }
+            left.append(-1); right.append(-1); conditions.append(Float(splits + 1))
+            let count = left.count
+            return """
+                {"learner":{"feature_names":["x"],"learner_model_param":{"base_score":"5E-1"},"objective":{"name":"binary:logistic"},
+                 "gradient_booster":{"model":{"trees":[{"id":0,"left_children":\(left),"right_children":\(right),
+                 "split_indices":\(Array(repeating: 0, count: count)),"split_conditions":\(conditions),
+                 "default_left":\((0..<count).map { $0 % 3 == 0 ? 1 : 0 })}]}}}}
+                """
+        }
+        let fits = try XGBoostModel(json: Data(chain(63).utf8)), walked = try XGBoostModel(json: Data(chain(64).utf8))
+        #expect(fits.quickScorer != nil)
+        #expect(walked.quickScorer == nil)
+        // Every leaf of the 64-leaf tree, reached both ways, including its last (bit 63) and a missing value.
+        let values: [Float] = (0...65).flatMap { [Float($0), Float($0).nextDown, Float($0).nextUp] } + [.nan, .infinity, -.infinity]
+        var quick = [Double](repeating: -1, count: values.count), walk = quick
+        values.withUnsafeBufferPointer { values in
+            quick.withUnsafeMutableBufferPointer { fits.probabilities(of: values, into: $0, walking: false) }
+            walk.withUnsafeMutableBufferPointer { fits.probabilities(of: values, into: $0, walking: true) }
+        }
+        #expect(quick == walk)
+        #expect(walked.probability([70]) > walked.probability([0.5]))
+    }
 }
