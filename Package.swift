@@ -145,6 +145,7 @@ let package = Package(
             dependencies: [
                 "Serving", "Scoring", "Postgres", "Schema", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The end-to-end suites: the built `ingest` and `summary` against a real Postgres.
