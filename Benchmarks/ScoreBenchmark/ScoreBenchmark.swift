@@ -1,4 +1,4 @@
-// The Swift tree walk alone, on exactly the float32 feature matrix xgboost scores in scripts/bench (written
+// The Swift scorer alone (QuickScorer, XGBoostModel.probabilities), on exactly the float32 feature matrix xgboost scores in scripts/bench (written
 // by scripts/bench.d/xgboost_predict.py), so the two are compared like for like: no parsing, no database.
 //
 // usage: score-benchmark MODEL.json FEATURES.f32 PREDICTIONS.f32

@@ -14,7 +14,8 @@ public struct ScoringResult: Sendable {
 /// Scores a census batch with a registered XGBoost model: the model's inputs are read from census.persons
 /// (categories in the file's spelling, as the one-hot feature names use it), encoded as pandas get_dummies
 /// would, scored in Swift, and written to census.predictions, replacing that batch's rows for that model.
-/// Rows stream from one session's COPY TO into the other's COPY FROM, so memory does not grow with the batch.
+/// Rows stream from one session's COPY TO into the other's COPY FROM, scored a block of 1,024 at a time, so
+/// memory does not grow with the batch.
 public struct CensusScorer {
     /// The inputs census.predictions has columns for, in its column order.
     static let inputs = ["age", "sex", "marital_stat", "education", "tax_filer_stat"]
@@ -54,26 +55,82 @@ public struct CensusScorer {
             try writer.query(
                 "INSERT INTO \(identifier: "census", predictions.incoming) SELECT * FROM census.predictions WHERE batch_date = \(batch)::date AND model_id <> \(registered.id)")
             let columns = ["model_id", "batch_date", "source_line"] + Self.inputs + ["unknown_category", "probability", "predicted_over_50k"]
+            var block = Block(width: encoder.featureCount, prefix: "\(registered.id)\t\(batch)\t")
             try writer.copyIn("COPY \(identifier: "census", predictions.incoming) (\(identifiers: columns)) FROM STDIN") { out in
-                var line: [UInt8] = []
                 try reader.copyOut(select) { bytes in
-                    let values = CopyText.decodeRow(bytes)
-                    let (features, sawUnknown) = encoder.encode(Array(values[1...]))
-                    let probability = model.probability(features)
+                    // A row of COPY's text output ends in a newline; its fields are the prediction row's inputs.
+                    let row = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.last == UInt8(ascii: "\n") ? bytes.count - 1 : bytes.count)])
+                    let values = CopyText.decodeRow(row)
+                    if block.append(row, encoding: { encoder.encode(values[1...], into: $0) }) { unknown += 1 }
                     rows += 1
-                    if sawUnknown { unknown += 1 }
-                    line.removeAll(keepingCapacity: true)
-                    CopyText.appendFields(
-                        [String(registered.id), batch] + values
-                            + ["\(sawUnknown)", "\(probability)", "\(probability >= registered.threshold)"], to: &line)
-                    line.append(UInt8(ascii: "\n"))
-                    try out.write(line)
+                    if block.isFull { try block.write(to: out, model: model, threshold: registered.threshold) }
                 }
+                try block.write(to: out, model: model, threshold: registered.threshold)
             }
             try predictions.swapIn(batch: batch)
             try then(ScoringResult(rows: rows, unknownCategoryRows: unknown))
         }
         logger.info("scored batch \(batch) with \(registered.name) v\(registered.version): \(rows) rows, \(unknown) with a category the model does not know")
         return ScoringResult(rows: rows, unknownCategoryRows: unknown)
+    }
+}
+
+extension CensusScorer {
+    /// Rows scored together: their features side by side for the model's block scorer, and their inputs as
+    /// COPY sent them, which are the middle fields of their prediction rows, copied through unchanged.
+    struct Block {
+        static let capacity = 1024
+        let width: Int
+        let prefix: [UInt8]
+        var features: [Float]
+        var probabilities = [Double](repeating: 0, count: capacity)
+        var inputs: [UInt8] = []
+        var ends: [Int] = []
+        var unknown: [Bool] = []
+
+        init(width: Int, prefix: String) {
+            self.width = width
+            self.prefix = Array(prefix.utf8)
+            features = [Float](repeating: 0, count: width * Self.capacity)
+        }
+
+        var isFull: Bool { ends.count == Self.capacity }
+
+        /// Adds a row: its input fields, and its features as `encode` writes them (returning whether a
+        /// category had no column, which `append` passes on).
+        mutating func append(_ row: UnsafeRawBufferPointer, encoding encode: (UnsafeMutableBufferPointer<Float>) -> Bool) -> Bool {
+            let start = ends.count * width
+            let sawUnknown = features.withUnsafeMutableBufferPointer { encode(UnsafeMutableBufferPointer(rebasing: $0[start..<start + width])) }
+            inputs.append(contentsOf: row)
+            ends.append(inputs.count)
+            unknown.append(sawUnknown)
+            return sawUnknown
+        }
+
+        /// Scores the rows and writes their prediction rows, then empties the block.
+        mutating func write(to out: CopyInWriter, model: XGBoostModel, threshold: Double) throws {
+            let count = ends.count
+            guard count > 0 else { return }
+            features.withUnsafeBufferPointer { features in
+                probabilities.withUnsafeMutableBufferPointer { probabilities in
+                    model.probabilities(
+                        of: UnsafeBufferPointer(rebasing: features[..<(count * width)]),
+                        into: UnsafeMutableBufferPointer(rebasing: probabilities[..<count]))
+                }
+            }
+            try out.withBuffer { line in
+                var start = 0
+                for row in 0..<count {
+                    line.append(contentsOf: prefix)
+                    line.append(contentsOf: inputs[start..<ends[row]])
+                    start = ends[row]
+                    let probability = probabilities[row]
+                    line.append(contentsOf: "\t\(unknown[row])\t\(probability)\t\(probability >= threshold)\n".utf8)
+                }
+            }
+            inputs.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            unknown.removeAll(keepingCapacity: true)
+        }
     }
 }

@@ -32,14 +32,27 @@ public struct OneHotEncoder: Sendable {
     /// and whether a non-NULL category had no column.
     public func encode(_ values: [String?]) -> ([Float], Bool) {
         var features = [Float](repeating: 0, count: width)
+        let unknown = features.withUnsafeMutableBufferPointer { encode(values[...], into: $0) }
+        return (features, unknown)
+    }
+
+    /// As `encode(_:)`, writing the row's `width` features into `features` (a block's row, so a scorer of many
+    /// rows allocates no array per row). Returns whether a non-NULL category had no column.
+    public func encode(_ values: ArraySlice<String?>, into features: UnsafeMutableBufferPointer<Float>) -> Bool {
+        precondition(features.count == width, "\(features.count) features for a model of \(width)")
+        features.update(repeating: 0)
+        let first = values.startIndex
         for (position, index) in numericIndex.enumerated() {
-            features[index] = values[position].flatMap { Float($0) } ?? .nan
+            features[index] = values[first + position].flatMap { Float($0) } ?? .nan
         }
         var unknown = false
         for (offset, columns) in categoryIndex.enumerated() {
-            guard let value = values[numericIndex.count + offset] else { continue }
+            guard let value = values[first + numericIndex.count + offset] else { continue }
             if let index = columns[value] { features[index] = 1 } else { unknown = true }
         }
-        return (features, unknown)
+        return unknown
     }
+
+    /// The number of features a row encodes to.
+    public var featureCount: Int { width }
 }

@@ -11,12 +11,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("10000 rows, 0 with a category the model does not know"))
 
-        var reference: [Int: Double] = [:]
-        for line in try String(contentsOfFile: Repository.path("Tests/Fixtures/census_xgboost_probabilities.csv"), encoding: .utf8)
-            .split(separator: "\n") where line.first?.isNumber == true {
-            let parts = line.split(separator: ",")
-            reference[Int(parts[0])!] = Double(parts[1])!
-        }
+        let reference = try Self.xgboostProbabilities()
         #expect(reference.count == 10_000)
         let rows = try database.connect().query(
             "SELECT source_line, probability, predicted_over_50k FROM census.predictions ORDER BY source_line").rows
@@ -44,5 +39,48 @@ import Testing
         #expect(try database.connect().query("SELECT count(*) FROM ml.models").rows[0].decode(Int.self, 0) == 1)
         let sha = try database.connect().query("SELECT sha256 = encode(sha256(convert_to(definition::text, 'UTF8')), 'hex') FROM ml.models").rows[0]
         #expect(try sha.decode(Bool.self, 0))
+    }
+
+    /// Categories the model has no column for (here an education first seen in this file, spelled with a
+    /// backslash, on rows of the second and last blocks the scorer makes) are scored with none of that
+    /// input's columns set, flagged and counted, and their spelling stored as the file has it.
+    @Test func test_a_category_the_model_does_not_know_is_flagged_counted_and_stored_as_spelled() throws {
+        let database = try ScratchDatabase()
+        let folder = try TemporaryFolder()
+        var lines = try String(contentsOfFile: Repository.path("data/census/census_income_sample.csv"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for line in [1500, 9999] {
+            var fields = lines[line - 1].components(separatedBy: ", ")
+            fields[4] = #"Self\taught"#
+            lines[line - 1] = fields.joined(separator: ", ")
+        }
+        let file = try folder.write("census.csv", Array(lines.joined(separator: "\n").utf8))
+        let run = try loadCensusBatch(file, date: "2026-11-20", into: database, folder: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("10000 rows, 2 with a category the model does not know"), "\(run.stderr)")
+        let flagged = try database.connect().query(
+            "SELECT source_line, education FROM census.predictions WHERE unknown_category ORDER BY source_line").rows
+        #expect(try flagged.map { try $0.decode(Int.self, 0) } == [1500, 9999])
+        #expect(try flagged.map { try $0.decode(String.self, 1).trimmingCharacters(in: .whitespaces) } == [#"Self\taught"#, #"Self\taught"#])
+        // Every other row scored as xgboost scored the untouched sample.
+        let reference = try Self.xgboostProbabilities()
+        let others = try database.connect().query(
+            "SELECT source_line, probability FROM census.predictions WHERE NOT unknown_category ORDER BY source_line").rows
+        #expect(others.count == 9_998)
+        for row in others {
+            let line = try row.decode(Int.self, 0)
+            #expect(abs(try row.decode(Double.self, 1) - reference[line]!) <= 1e-6, "line \(line)")
+        }
+    }
+
+    /// xgboost's probability for each line of the census sample (Tests/Fixtures, written by the reference).
+    static func xgboostProbabilities() throws -> [Int: Double] {
+        var reference: [Int: Double] = [:]
+        for line in try String(contentsOfFile: Repository.path("Tests/Fixtures/census_xgboost_probabilities.csv"), encoding: .utf8)
+            .split(separator: "\n") where line.first?.isNumber == true {
+            let parts = line.split(separator: ",")
+            reference[Int(parts[0])!] = Double(parts[1])!
+        }
+        return reference
     }
 }
