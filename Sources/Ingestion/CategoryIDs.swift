@@ -11,7 +11,7 @@ struct CategoryIDs {
     struct Lookup {
         let column: Int
         let table: String
-        var ids: [ArraySlice<UInt8>: String]
+        var ids: [ByteKey: String]
         var next: Int
         var added: [(id: Int, label: String, spelling: String)] = []
     }
@@ -22,7 +22,7 @@ struct CategoryIDs {
     init(known: [(column: Int, table: String, rows: [(id: Int, label: String)])]) {
         lookups = known.map { column, table, rows in
             Lookup(column: column, table: table,
-                   ids: Dictionary(rows.map { (ArraySlice(Array($0.label.utf8)), String($0.id)) }, uniquingKeysWith: { first, _ in first }),
+                   ids: Dictionary(rows.map { (ByteKey(ArraySlice($0.label.utf8)), String($0.id)) }, uniquingKeysWith: { first, _ in first }),
                    next: (rows.map(\.id).max() ?? 0) + 1)
         }
     }
@@ -34,13 +34,13 @@ struct CategoryIDs {
             guard case .verbatim = values[column] else { continue }
             let spelled = record.field(positions[column])
             let label = spelled.trimmingSpaces()
-            if let id = lookups[index].ids[label] {
+            if let id = lookups[index].ids[ByteKey(label)] {
                 values[column] = .text(id)
                 continue
             }
             let id = lookups[index].next
             lookups[index].next += 1
-            lookups[index].ids[ArraySlice(Array(label))] = String(id)
+            lookups[index].ids[ByteKey(copying: label)] = String(id)
             lookups[index].added.append((id, String(decoding: label, as: UTF8.self), String(decoding: spelled, as: UTF8.self)))
             values[column] = .text(String(id))
         }

@@ -107,6 +107,14 @@ public final class CSVSource: RecordSource {
 
     /// Reads an unquoted field up to a comma (returns false) or the end of the line or file (returns true).
     private func readUnquoted(into record: inout SourceRecord) throws -> Bool {
+        // Plain bytes a run at a time, unless the record ran past a quoted line break (then each byte read is
+        // also kept to be read again, which `take` does).
+        if sinceQuotedLineBreak == nil {
+            _ = try input.consume(while: { $0 != Self.comma && $0 != Self.lf && $0 != Self.cr && $0 != Self.quote }) { run in
+                record.appendRaw(contentsOf: run)
+                record.append(contentsOf: run)
+            }
+        }
         while let byte = try input.peek() {
             switch byte {
             case Self.comma:

@@ -44,7 +44,7 @@ public struct SourceRecord {
         values.append(byte)
     }
 
-    mutating func append(contentsOf bytes: [UInt8]) {
+    mutating func append<Bytes: Collection<UInt8>>(contentsOf bytes: Bytes) {
         guard values.count + bytes.count <= Self.maximumSize else {
             malformation = malformation ?? "record is longer than \(Self.maximumSize >> 20) MiB"
             return

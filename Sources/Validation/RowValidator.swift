@@ -18,9 +18,12 @@ public struct RowValidator {
     private let keyPositions: [Int]
     private let keyIndexes: [Int]
     /// Category labels seen (trimmed, exact bytes) and, folded to lower case, the spelling first seen; by column.
-    private var categoryLabels: [Int: Set<ArraySlice<UInt8>>] = [:]
+    private var categoryLabels: [Set<ByteKey>]
     private var categoryFolded: [Int: [String: String]] = [:]
-    private var firstLineOfKey: [[UInt8]: Int] = [:]
+    private var firstLineOfKey: [ByteKey: Int] = [:]
+    /// Per column: its `missing` spelling as bytes, and whether it is a category.
+    private let missingSpellings: [ByteKey?]
+    private let isCategory: [Bool]
 
     /// Matches the source's columns to the declared ones by name; a missing, unknown or repeated column
     /// stops the load before any row is read. Records whose `uniqueKey` values repeat an earlier record's
@@ -51,6 +54,9 @@ public struct RowValidator {
             return index
         }
         keyPositions = keyIndexes.map { positions[$0] }
+        categoryLabels = Array(repeating: [], count: columns.count)
+        missingSpellings = columns.map { $0.missing.map { ByteKey(ArraySlice($0.utf8)) } }
+        isCategory = columns.map(\.type.isCategory)
     }
 
     /// Labels of a category column already known (in the database, oldest first) before the file is read:
@@ -60,17 +66,16 @@ public struct RowValidator {
         for label in labels { know(Array(label.utf8)[...], column: index) }
     }
 
-    /// A category label that differs from a known one only in upper and lower case (`female` beside `Female`)
-    /// would become a category of its own and split every share it is counted in: it is refused.
+    /// A label not yet known that differs from a known one only in upper and lower case (`female` beside
+    /// `Female`) would become a category of its own and split every share it is counted in: it is refused.
     private func caseVariant(_ label: ArraySlice<UInt8>, column: Int) -> String? {
-        if categoryLabels[column]?.contains(label) == true { return nil }
         let text = String(decoding: label, as: UTF8.self)
         guard let known = categoryFolded[column]?[text.lowercased()], known != text else { return nil }
         return "category \"\(text)\" differs from the known \"\(known)\" only in upper and lower case"
     }
 
     private mutating func know(_ label: ArraySlice<UInt8>, column: Int) {
-        guard categoryLabels[column, default: []].insert(ArraySlice(Array(label))).inserted else { return }
+        guard categoryLabels[column].insert(ByteKey(copying: label)).inserted else { return }
         let text = String(decoding: label, as: UTF8.self), folded = text.lowercased()
         if categoryFolded[column]?[folded] == nil { categoryFolded[column, default: [:]][folded] = text }
     }
@@ -86,26 +91,29 @@ public struct RowValidator {
         values.reserveCapacity(positions.count)
         // Labels this record would make known: only once it is accepted whole.
         var newLabels: [(column: Int, label: ArraySlice<UInt8>)] = []
-        for (index, (column, position)) in zip(columns, positions).enumerated() {
+        // By index, reading each column's properties in place: iterating the columns copied each one (its
+        // name, type and spelling retained and released) for every field of every record.
+        for index in columns.indices {
+            let position = positions[index]
             let field = record.field(position)
             if record.isNull(position) {
-                guard column.nullable else { return .rejected(field: column.name, reason: "required value is NULL") }
+                guard columns[index].nullable else { return .rejected(field: columns[index].name, reason: "required value is NULL") }
                 values.append(.null)
                 continue
             }
-            if let missing = column.missing, field.trimmingSpaces().elementsEqual(missing.utf8) {
+            let trimmed = field.trimmingSpaces()
+            if let missing = missingSpellings[index], ByteKey(trimmed) == missing {
                 values.append(.null)
                 continue
             }
-            if let limit = column.maxBytes, field.count > limit {
-                return .rejected(field: column.name, reason: "value is \(field.count) bytes long, more than \(limit)")
+            if let limit = columns[index].maxBytes, field.count > limit {
+                return .rejected(field: columns[index].name, reason: "value is \(field.count) bytes long, more than \(limit)")
             }
-            let value = column.type.validate(field, context: context)
-            if case .invalid(let reason) = value { return .rejected(field: column.name, reason: reason) }
-            if case .category = column.type {
-                let label = field.trimmingSpaces()
-                if let reason = caseVariant(label, column: index) { return .rejected(field: column.name, reason: reason) }
-                if categoryLabels[index]?.contains(label) != true { newLabels.append((index, label)) }
+            let value = columns[index].type.validate(field, context: context)
+            if case .invalid(let reason) = value { return .rejected(field: columns[index].name, reason: reason) }
+            if isCategory[index], !categoryLabels[index].contains(ByteKey(trimmed)) {
+                if let reason = caseVariant(trimmed, column: index) { return .rejected(field: columns[index].name, reason: reason) }
+                newLabels.append((index, trimmed))
             }
             values.append(value)
         }
@@ -116,10 +124,10 @@ public struct RowValidator {
                 if case .text(let text) = values[index] { key.append(contentsOf: text.utf8) } else { key.append(contentsOf: record.field(position)) }
                 key.append(0)  // NUL cannot occur in a valid field, so it separates unambiguously
             }
-            if let first = firstLineOfKey[key] {
+            if let first = firstLineOfKey[ByteKey(key[...])] {
                 return .rejected(field: nil, reason: "duplicate of line \(first) (\(uniqueKey.joined(separator: ", ")))")
             }
-            firstLineOfKey[key] = record.line
+            firstLineOfKey[ByteKey(key[...])] = record.line
         }
         for (column, label) in newLabels { know(label, column: column) }
         return .accepted(values)
