@@ -10,12 +10,16 @@ Where the executables are is a setting, so the same file serves every place it r
   `docker compose --project-directory $PGPIPE_PROJECT_DIR run --rm ` (the compose file's database service
   must be up); in CI, the folder of the local binaries (`/path/to/checkout/.build/release/`).
 - PGPIPE_PROJECT_DIR is the checkout (docker-compose.yml, data/): the steps run there.
-The steps reach the database as the executables do (DATABASE_URL, PG*, DATABASE_PASSWORD_FILE).
+The steps reach the database as the executables do (DATABASE_URL, PG*, DATABASE_PASSWORD_FILE). Where each
+step has its own role, PGPIPE_INGEST_DATABASE_URL and PGPIPE_INGEST_PASSWORD_FILE become `ingest`'s DATABASE_URL
+and DATABASE_PASSWORD_FILE (likewise PGPIPE_SUMMARY_*): the Airflow containers load as pgpipe_ingest and report
+as pgpipe_summary.
 
 Failures follow the executables' exit statuses: a data error (65: rows rejected past --max-rejects, or a load
 refused by the shrink guard), a usage or input error (64, 66), an output that must not be written (73),
 refused credentials or settings (77, 78) fail the task at once, without retries: trying again changes
-nothing; the rejects are in ingest.rejects and data/census_<date>_rejects.jsonl. The database unreachable
+nothing; the message names the day's rejects file (data/census_<date>_rejects.jsonl, also ingest.rejects).
+The database unreachable
 (69), loads holding the data (75) or anything else are retried with backoff.
 """
 import os
@@ -30,6 +34,11 @@ try:  # Airflow 3
 except ImportError:  # Airflow 2
     from airflow.exceptions import AirflowException, AirflowFailException
 
+try:  # Airflow 3
+    from airflow.sdk import Param
+except ImportError:  # Airflow 2
+    from airflow.models.param import Param
+
 try:  # Airflow 3 ships the Python operator in the standard provider
     from airflow.providers.standard.operators.python import PythonOperator
 except ImportError:  # Airflow 2
@@ -41,15 +50,25 @@ PREFIX = os.environ.get("PGPIPE_COMMAND_PREFIX", f"docker compose --project-dire
 PERMANENT = {64: "usage", 65: "data error", 66: "input missing", 73: "output refused", 77: "not permitted", 78: "configuration"}
 
 
-def run_step(executable, arguments):
+def step_environment(executable):
+    """The process environment for `executable`, with its own connection where one is set."""
+    environment = dict(os.environ)
+    own = f"PGPIPE_{executable.upper()}_"
+    for setting, variable in (("DATABASE_URL", "DATABASE_URL"), ("PASSWORD_FILE", "DATABASE_PASSWORD_FILE")):
+        if own + setting in environment:
+            environment[variable] = environment[own + setting]
+    return environment
+
+
+def run_step(executable, arguments, rejects=None):
     """Runs `ingest` or `summary` with `arguments` in the project folder; its exit status decides the task's."""
     command = shlex.split(PREFIX + executable) + arguments
     print("running:", shlex.join(command), flush=True)
-    status = subprocess.run(command, cwd=PROJECT).returncode
+    status = subprocess.run(command, cwd=PROJECT, env=step_environment(executable)).returncode
     if status == 0:
         return
     if status in PERMANENT:
-        hint = " (the rejected rows: ingest.rejects, data/census_<date>_rejects.jsonl)" if status == 65 else ""
+        hint = f"; the rejected rows: {os.path.join(PROJECT, rejects)} and ingest.rejects" if status == 65 and rejects else ""
         raise AirflowFailException(f"{executable} exited {status}, {PERMANENT[status]}: not retried{hint}")
     raise AirflowException(f"{executable} exited {status}: retried")
 
@@ -63,10 +82,14 @@ with DAG(
     max_active_runs=1,
     default_args={"retries": 3, "retry_delay": timedelta(minutes=5), "retry_exponential_backoff": True},
     tags=["census", "pgpipe"],
+    # A run may accept a few rejected rows when triggered with {"max_rejects": N}; by default one fails the day.
+    params={"max_rejects": Param(0, type="integer", minimum=0, description="Rejected rows the day's load may have and still commit")},
 ) as dag:
     ingest = PythonOperator(
         task_id="ingest", python_callable=run_step,
-        op_args=["ingest", ["census", "data/census/incoming/{{ ds }}.csv", "--batch-date", "{{ ds }}", "--no-score", "--quiet"]],
+        op_args=["ingest", ["census", "data/census/incoming/{{ ds }}.csv", "--batch-date", "{{ ds }}",
+                            "--max-rejects", "{{ params.max_rejects }}", "--no-score", "--quiet"]],
+        op_kwargs={"rejects": "data/census_{{ ds }}_rejects.jsonl"},
     )
     score = PythonOperator(task_id="score", python_callable=run_step, op_args=["ingest", ["score", "--batch-date", "{{ ds }}"]])
     summary = PythonOperator(task_id="summary", python_callable=run_step, op_args=["summary", []])
