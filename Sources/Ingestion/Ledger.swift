@@ -4,9 +4,14 @@ import Schema
 /// The load ledger: one `ingest.runs` row per run and dataset, one `ingest.run_sources` row per input file.
 /// A run is recorded as 'running' when it starts; its outcome commits with its rows (or, when the load rolls
 /// back, after it), and a run whose process died is closed as failed by the next load.
-struct Ledger {
+public struct Ledger {
     let connection: Connection
     let sql: SQLFolder
+
+    public init(connection: Connection, sql: SQLFolder) {
+        self.connection = connection
+        self.sql = sql
+    }
 
     func start(dataset: String, batch: String?, maxRejects: Int) throws -> Int64 {
         try connection.query(try sql.query("ingest/close_abandoned_runs.sql"))
@@ -22,6 +27,12 @@ struct Ledger {
     func finish(run: Int64, status: LoadStatus, counts: LoadCounts, message: String?) throws {
         try connection.query(try sql.query(
             "ingest/finish_run.sql", [run, status.rawValue, counts.read, counts.loaded, counts.rejected, message, counts.notStored]))
+    }
+
+    /// Records, once run `run` has made its last commit, the WAL position a standby must have replayed to show
+    /// all the run wrote, and returns it (`0/3A2B1C8`).
+    public func recordCommitLSN(run: Int64) throws -> String {
+        try connection.query(try sql.query("ingest/record_commit_lsn.sql", [run])).rows[0].decode(String.self, 0)
     }
 }
 /// How a run ended, as the ledger records it.

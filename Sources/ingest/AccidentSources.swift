@@ -47,6 +47,7 @@ struct AccidentSources: ParsableCommand {
                     print("model: balanced accuracy \(trained.test.balancedAccuracy), log loss \(trained.test.logLoss) on the test split; majority class \(trained.baseline.balancedAccuracy), \(trained.baseline.logLoss)")
                 }
             }
+            try result.recordCommitLSN(connection: connection, database: database, logger: logger)
             return result.exitStatus
         }
     }

@@ -47,9 +47,11 @@ struct CensusBatch: ParsableCommand {
             if let modelFile { _ = try CensusScorer.encoder(for: modelFile.model) }
             let (result, connection) = try options.load(
                 opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
-            guard result.status.committed, let modelFile else { return result.exitStatus }
-            let (registered, xgboost) = try ModelRegistry(connection: connection, sql: database.sqlFolder).register(modelFile, name: model.modelName)
-            try scoreBatch(batch, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
+            if result.status.committed, let modelFile {
+                let (registered, xgboost) = try ModelRegistry(connection: connection, sql: database.sqlFolder).register(modelFile, name: model.modelName)
+                try scoreBatch(batch, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
+            }
+            try result.recordCommitLSN(connection: connection, database: database, logger: logger)
             return result.exitStatus
         }
     }

@@ -61,6 +61,17 @@ struct LoadOptions: ParsableArguments {
 }
 
 extension LoadResult {
+    /// Once the command has made its last commit for this run (rows, scores, model): records and logs the WAL
+    /// position a hot standby must have replayed to show all of it, which `summary --wait-for-run` and
+    /// `--after-lsn` wait for.
+    func recordCommitLSN(connection: Connection, database: DatabaseOptions, logger: Logger) throws {
+        guard status.committed else { return }
+        let lsn = try Ledger(connection: connection, sql: database.sqlFolder).recordCommitLSN(run: run)
+        logger.info("run \(run) committed at WAL \(lsn); on a replica, summary --wait-for-run \(run) (or --after-lsn \(lsn)) reads once it is replayed")
+    }
+}
+
+extension LoadResult {
     var exitStatus: Int32 { counts.rejected > 0 || status == .refused ? ExitStatus.dataError : 0 }
 }
 
@@ -109,8 +120,9 @@ struct Load: ParsableCommand {
             guard let dataset = Dataset.named(dataset) else { throw ValidationError("unknown dataset \"\(dataset)\"") }
             let overrides = Dictionary(files.map { ($0.input, $0.path) }) { _, last in last }
             let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
-            let (result, _) = try options.load(
+            let (result, connection) = try options.load(
                 opened, batch: batch?.description, defaultRejects: "\(dataDir)/\(dataset.name)_rejects.jsonl", database: database, logger: logger)
+            try result.recordCommitLSN(connection: connection, database: database, logger: logger)
             return result.exitStatus
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandSupport
 import Failures
+import Logging
 import ModelStore
 import Postgres
 import Validation
@@ -42,6 +43,8 @@ struct Score: ParsableCommand {
             }
             let result = try scoreBatch(batchDate.description, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
             print("scored \(result.rows), unknown category \(result.unknownCategoryRows)")
+            let lsn = try connection.query("SELECT pg_current_wal_insert_lsn()::text").rows[0].decode(String.self, 0)
+            logger.info("scores committed at WAL \(lsn); on a replica, summary --after-lsn \(lsn) reads once it is replayed")
             return 0
         }
     }

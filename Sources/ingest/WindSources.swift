@@ -48,6 +48,7 @@ struct WindSources: ParsableCommand {
                     """).rows[0]
                 print("wind: \(try row.decode(Int.self, 0)) half-hours (\(try row.decode(Int.self, 1)) with imputed values), \(try row.decode(Int.self, 2)) order periods, \(try row.decode(Int.self, 3)) quality findings (report wind_quality)")
             }
+            try result.recordCommitLSN(connection: connection, database: database, logger: logger)
             return result.exitStatus
         }
     }

@@ -15,7 +15,8 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             Reads the models in ml.models at start, on POST /models/reload, and when a new version is registered \
             (checked every --refresh seconds), and answers predictions from memory. Connects like ingest and \
-            summary (--database-url, DATABASE_URL, PG*, DATABASE_PASSWORD_FILE).
+            summary (--database-url, DATABASE_URL, PG*, DATABASE_PASSWORD_FILE). It may read the models from a hot \
+            standby and write what it served to the primary (--log-database-url).
             """)
 
     @Option(help: "The address to listen on.")
@@ -42,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The folder holding queries/.")
     var sql = "sql"
 
+    @Option(help: "Where served predictions are written (ml.served_predictions), when --database-url is a hot standby that can only be read: the primary's postgresql:// URL. Default: the database the models are read from.")
+    var logDatabaseURL: String?
+
     @Flag(help: "Ask the service on --host and --port whether it is ready (GET /ready) and exit 0 if it is, 1 if not: a health check for images without an HTTP client.")
     var probe = false
 
@@ -58,9 +62,12 @@ struct Serve: AsyncParsableCommand {
         if probe { throw ExitCode(Probe.ready(host: host, port: port) ? 0 : 1) }
         let logger = connection.logger("serve")
         let configuration: PostgresConfiguration
+        let logConfiguration: PostgresConfiguration
         let spec: Data
         do {
-            configuration = try PostgresConfiguration.resolve(url: connection.databaseURL, environment: ProcessInfo.processInfo.environment)
+            let environment = ProcessInfo.processInfo.environment
+            configuration = try PostgresConfiguration.resolve(url: connection.databaseURL, environment: environment)
+            logConfiguration = try logDatabaseURL.map { try PostgresConfiguration.resolve(url: $0, environment: environment) } ?? configuration
             guard let data = FileManager.default.contents(atPath: openapi) else {
                 throw ValidationError("\(openapi): cannot read the OpenAPI document")
             }
@@ -87,7 +94,7 @@ struct Serve: AsyncParsableCommand {
         } catch {
             logger.error("no models yet (\(error)); /ready says 503 until they load")
         }
-        let log = PredictionLog(configuration: configuration, metrics: metrics, logger: logger)
+        let log = PredictionLog(configuration: logConfiguration, metrics: metrics, logger: logger)
         log.start()
         defer { log.stop() }
         let endpoints = ServeEndpoints(

@@ -17,11 +17,17 @@ struct Summary: ParsableCommand {
             Connects with --database-url, else DATABASE_URL, else libpq's PG* variables; the password may come \
             from the file DATABASE_PASSWORD_FILE names. The pgpipe_summary role has all it needs.
 
-            Exit status: 0 written; 64 an unknown report name; 66 the reports folder is missing; \
-            69 the database is unreachable, or with --put the endpoint kept failing; 73 an output file cannot or \
-            must not be written (a directory, a device); 75 loads held the data past --wait-for-loads; 76 with \
-            --put the endpoint refused a page; 77 authentication failed or the role may not read a table; 78 a \
-            connection setting or the password file is wrong.
+            Exit status: 0 written; 64 an unknown report name, or --wait-for-run / --after-lsn name what can never \
+            be read (a run that committed nothing, a position past the primary's WAL); 66 the reports folder is \
+            missing; 69 the database is unreachable, or with --put the endpoint kept failing; 73 an output file \
+            cannot or must not be written (a directory, a device); 75 loads held the data past --wait-for-loads, or \
+            a standby had not replayed --wait-for-run / --after-lsn within --replay-timeout; 76 with --put the \
+            endpoint refused a page; 77 authentication failed or the role may not read a table; 78 a connection \
+            setting or the password file is wrong, or --put was asked of a standby.
+
+            On a hot standby, --wait-for-run RUN (or --after-lsn LSN, as ingest logs them) reads once the standby \
+            has replayed all that run wrote, so a report never lags the load before it; on the primary it waits \
+            only for a run still running.
 
             With --put, the rows of wind_orders_joined (when it runs) are also sent to --put-url, a PUT per page \
             of --page-size rows, each with an Idempotency-Key of the wind load, the page count and the page; a \
@@ -40,6 +46,15 @@ struct Summary: ParsableCommand {
 
     @Option(help: "Seconds to wait for loads that are replacing data before giving up (exit 75).")
     var waitForLoads = 600
+
+    @Option(help: ArgumentHelp("Read once the server shows all that ingest run RUN wrote (ingest.runs.commit_lsn): on a hot standby, once it has replayed it.", valueName: "run"))
+    var waitForRun: Int64?
+
+    @Option(help: ArgumentHelp("Read once the server has WAL position LSN (as ingest logs it, 0/3A2B1C8): on a hot standby, once it has replayed that far.", valueName: "lsn"))
+    var afterLsn: String?
+
+    @Option(help: "Seconds --wait-for-run and --after-lsn wait for a standby to replay before giving up (exit 75).")
+    var replayTimeout = 60.0
 
     @Flag(help: "List the reports and exit.")
     var list = false
@@ -71,6 +86,11 @@ struct Summary: ParsableCommand {
         guard (0...60).contains(putRetryDelay), (0.1...600).contains(putTimeout) else {
             throw ValidationError("--put-retry-delay must be 0 to 60 seconds and --put-timeout 0.1 to 600")
         }
+        guard (0...86_400).contains(replayTimeout) else { throw ValidationError("--replay-timeout must be 0 to 86400 seconds") }
+        if let afterLsn, !ReplayWait.Target.isLSN(afterLsn) {
+            throw ValidationError("--after-lsn \(afterLsn): not a WAL position (two hexadecimal numbers split by a slash, as 0/3A2B1C8)")
+        }
+        if let waitForRun, waitForRun < 1 { throw ValidationError("--wait-for-run must be a run id, 1 or more") }
         if let putURL, let problem = Self.urlProblem(putURL) { throw ValidationError("--put-url \(putURL): \(problem)") }
     }
 
@@ -88,6 +108,11 @@ struct Summary: ParsableCommand {
         let database = try connection.connect()
         let publishing = put && selected.contains { $0.name == Self.published }
         if put, !publishing { logger.warning("--put: \(Self.published) is not among the reports run; nothing is sent") }
+        if publishing, try ReplayWait.isStandby(database) {
+            throw ConfigurationError("--put records every page it sends in wind.deliveries, which a hot standby cannot write: run summary --put against the primary")
+        }
+        let targets = (waitForRun.map { [ReplayWait.Target.run($0)] } ?? []) + (afterLsn.map { [.lsn($0)] } ?? [])
+        try ReplayWait(connection: database, timeout: replayTimeout).wait(for: targets)
         let tables = try ReportRunner(connection: database, outputDirectory: output, waitForLoads: waitForLoads).run(
             selected, alsoRead: publishing ? ["load_run": Self.latestWindLoad] : [:]
         ) { written in
