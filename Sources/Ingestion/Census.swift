@@ -13,8 +13,9 @@ extension Dataset {
                 format: .csvWithoutHeader,
                 columns: Census.columns,
                 uniqueKey: [],
-                // Straight into the batch's incoming partition: categories as their lookup ids.
-                copyTable: ("census", "persons_incoming"),
+                // Straight into the batch's incoming partition (census.persons_incoming_YYYYMMDD): categories
+                // as their lookup ids.
+                copyTable: ("census", "persons"),
                 copyColumns: Census.columns.map { $0.type.isCategory ? $0.name + "_id" : $0.name } + ["source_line"],
                 before: nil,
                 after: nil,

@@ -58,10 +58,11 @@ public enum Replacement: Sendable {
     /// foreign keys among them are dropped for the COPY and added back (validated) before commit.
     case everything(tables: [String])
     /// Each load replaces one batch, named by the load's batch key, and each batch is a partition of
-    /// `partitionOf`. The load writes into `<partitionOf>_incoming`, a table of its own without per-row key
-    /// checks, which replaces the batch's partition before commit (its keys checked as it is attached).
-    /// `delete` (a script of sql/transforms) first removes the rows of other tables that describe the
-    /// replaced batch. Other batches stay.
+    /// `partitionOf`. An input whose `copyTable` is `partitionOf` is written into the batch's
+    /// `<partitionOf>_incoming_YYYYMMDD`, a table of its own without per-row key checks, which replaces the
+    /// batch's partition before commit (its keys checked as it is attached). `delete` (a script of
+    /// sql/transforms) removes, just before the swap, the rows of other tables that describe the replaced
+    /// batch. Other batches stay, and batches of different dates load at the same time.
     case batch(partitionOf: (schema: String, table: String), delete: String)
 }
 

@@ -67,6 +67,7 @@ public struct DatasetLoader {
         let ledger = Ledger(connection: connection, sql: sql)
         let run = try ledger.start(dataset: dataset.name, batch: batch, maxRejects: maxRejects)
         var perInput: [LoadCounts] = []
+        var newLabels: [NewLabels] = []
         var notStored = 0
         /// Records each input's counts and the run's outcome.
         func close(_ status: LoadStatus, message: String? = nil) throws -> LoadResult {
@@ -82,14 +83,14 @@ public struct DatasetLoader {
         }
         do {
             return try connection.withTransaction {
-                try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
+                try lock(dataset, batch: batch ?? "")
                 try connection.query("SELECT set_config('pgpipe.batch', \(batch ?? ""), true)")
                 // The validator's today is the UTC date; CURRENT_DATE in the schema's checks must be too.
                 try connection.query("SET LOCAL TimeZone = 'UTC'")
                 for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
                     try connection.query("SELECT set_config('pgpipe.' || \(name), \(value), true)")
                 }
-                try clear(dataset.replacement)
+                try clear(dataset.replacement, batch: batch ?? "")
                 // Rejects stream on the second session and commit before the load does: a crash in between
                 // leaves the rejects of a run that committed nothing, never loaded rows without their rejects.
                 try rejectsConnection.copyIn(RejectRecorder.copyStatement) { rejectsTable in
@@ -97,7 +98,7 @@ public struct DatasetLoader {
                         run: run, dataset: dataset.name, table: rejectsTable, file: rejectsFile,
                         storeLimit: maxRejects.addingReportingOverflow(LoadPolicy.rejectsKeptPastLimit).partialValue)
                     for index in inputs.indices {
-                        perInput.append(try stream(&inputs[index], batch: batch, rejects: rejects, context: context))
+                        perInput.append(try stream(&inputs[index], of: dataset, batch: batch, rejects: rejects, context: context, newLabels: &newLabels))
                     }
                     notStored = rejects.notStored
                     try rejects.finish()
@@ -108,7 +109,7 @@ public struct DatasetLoader {
                 if let refusal = try shrinkRefusal(dataset: dataset.name, batch: batch, run: run, policy: policy, loaded: loaded) {
                     throw RefusedShrink(message: refusal)
                 }
-                try swapIn(dataset.replacement, batch: batch ?? "")
+                try swapIn(dataset.replacement, batch: batch ?? "", newLabels: newLabels)
                 // The ledger's outcome commits with the rows: a process killed after COMMIT still has its run
                 // recorded as loaded.
                 return try close(rejected > 0 ? .loadedWithRejects : .loaded)
@@ -131,25 +132,92 @@ public struct DatasetLoader {
     /// suspends the keys among its tables (`ingest.begin_replacement`), a batch load writes into a table of
     /// its own (`ingest.begin_batch_partition`); both run with the owner's rights, and `swapIn` checks every
     /// key with one join before commit.
-    private func clear(_ replacement: Replacement) throws {
+    private func clear(_ replacement: Replacement, batch: String) throws {
         switch replacement {
         case .everything(let tables):
             let list = "{" + tables.joined(separator: ",") + "}"
             try connection.query("SELECT ingest.begin_replacement(\(list)::regclass[])")
-        case .batch(let table, let delete):
-            try connection.execute(script: try sql.transform(delete))
-            try BatchPartition(schema: table.schema, table: table.table, connection: connection).begin()
+        case .batch(let table, _):
+            try BatchPartition(schema: table.schema, table: table.table, connection: connection).begin(batch: batch)
+        }
+    }
+
+    /// One load of a dataset at a time; of a batch-wise dataset, one load per batch, batches of different
+    /// dates alongside (`BatchPartition.lock`).
+    private func lock(_ dataset: Dataset, batch: String) throws {
+        switch dataset.replacement {
+        case .everything:
+            try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
+        case .batch(let table, _):
+            try BatchPartition(schema: table.schema, table: table.table, connection: connection).lock(batch: batch)
         }
     }
 
     /// Finishes what `clear` began, before commit: the keys come back, or the batch's partition is swapped in.
-    private func swapIn(_ replacement: Replacement, batch: String) throws {
+    /// A batch load first closes its schema's read gate, and only then touches what other loads share (the
+    /// labels it adds, the replaced batch's rows in other tables): the gate, held to commit, orders those
+    /// steps of concurrent loads.
+    private func swapIn(_ replacement: Replacement, batch: String, newLabels: [NewLabels]) throws {
         switch replacement {
         case .everything:
+            for labels in newLabels { try settle(labels) }
             try connection.query("SELECT ingest.end_replacement()")
-        case .batch(let table, _):
-            try BatchPartition(schema: table.schema, table: table.table, connection: connection).swapIn(batch: batch)
+        case .batch(let table, let delete):
+            let partition = BatchPartition(schema: table.schema, table: table.table, connection: connection)
+            try partition.closeReadGate()
+            for labels in newLabels { try settle(labels) }
+            try connection.execute(script: try sql.transform(delete))
+            try partition.swapIn(batch: batch)
         }
+    }
+
+    /// The labels an input's records added to category lookups, as numbered while it streamed, and the table
+    /// its rows were copied into.
+    struct NewLabels {
+        let categories: CategoryIDs
+        let copyTable: (schema: String, name: String)
+        let idColumns: [String]
+    }
+
+    /// Numbers the labels a load adds for good, with the read gate closed (so no other load adds labels
+    /// meanwhile): a label another load added since this one began keeps that load's id, the others are
+    /// numbered on from each table's largest id now, and rows copied with another id are moved to it. A
+    /// load alone (or one that adds no label) moves nothing.
+    private func settle(_ labels: NewLabels) throws {
+        for lookup in labels.categories.lookups where !lookup.added.isEmpty {
+            var existing: [String: Int] = [:]
+            for row in try connection.query(
+                "SELECT t.label, t.id FROM jsonb_array_elements_text(\(Self.json(.array(lookup.added.map { .string($0.label) })))::jsonb) AS l(label) JOIN \(unescaped: lookup.table) t USING (label)"
+            ).rows { existing[try row.decode(String.self, 0)] = try row.decode(Int.self, 1) }
+            var next = try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(unescaped: lookup.table)").rows[0].decode(Int.self, 0)
+            var added: [(id: Int, label: String, spelling: String)] = [], moves: [JSONText.Value] = []
+            for label in lookup.added {
+                let id = existing[label.label] ?? next
+                if existing[label.label] == nil {
+                    added.append((id, label.label, label.spelling))
+                    next += 1
+                }
+                if id != label.id { moves.append(.object([("from_id", .number(String(label.id))), ("to_id", .number(String(id)))])) }
+            }
+            if !moves.isEmpty {
+                let column = labels.idColumns[lookup.column]
+                try connection.query("""
+                    UPDATE \(identifier: labels.copyTable.schema, labels.copyTable.name) AS t SET \(identifier: column) = m.to_id
+                    FROM jsonb_to_recordset(\(Self.json(.array(moves)))::jsonb) AS m(from_id integer, to_id integer)
+                    WHERE t.\(identifier: column) = m.from_id
+                    """)
+            }
+            if !added.isEmpty {
+                try connection.query("SELECT ingest.add_categories(\(lookup.table)::regclass, \(CategoryIDs.json(added))::jsonb)")
+            }
+        }
+    }
+
+    /// A JSON value as text, for a jsonb parameter.
+    static func json(_ value: JSONText.Value) -> String {
+        var buffer: [UInt8] = []
+        JSONText.append(value, to: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
     }
 
     struct TooManyRejects: Error {}
@@ -181,7 +249,9 @@ public struct DatasetLoader {
     }
 
     /// Streams one input: each record is validated, then encoded into the COPY buffer or recorded as a reject.
-    private func stream(_ open: inout OpenedDataset.OpenInput, batch: String?, rejects: RejectRecorder, context: ValidationContext) throws -> LoadCounts {
+    private func stream(
+        _ open: inout OpenedDataset.OpenInput, of dataset: Dataset, batch: String?, rejects: RejectRecorder, context: ValidationContext, newLabels: inout [NewLabels]
+    ) throws -> LoadCounts {
         let input = open.input
         try connection.query("SELECT set_config('pgpipe.source_file', \(open.source.sourceName), true)")
         if let before = input.before { try connection.execute(script: try sql.transform(before)) }
@@ -207,7 +277,7 @@ public struct DatasetLoader {
             prefix.append(UInt8(ascii: "\t"))
         }
         var counts = LoadCounts()
-        let table = input.copyTable
+        let table = copyTarget(of: input, dataset: dataset, batch: batch)
         let copied = try connection.copyIn(
             "COPY \(identifier: table.schema, table.name) (\(identifiers: input.copyConstants.map(\.column) + input.copyColumns)) FROM STDIN"
         ) { writer in
@@ -233,9 +303,7 @@ public struct DatasetLoader {
         guard copied == counts.loaded else {
             throw LoadError(description: "COPY stored \(copied) rows of \(input.name) but \(counts.loaded) were sent")
         }
-        for lookup in categories?.lookups ?? [] where !lookup.added.isEmpty {
-            try connection.query("SELECT ingest.add_categories(\(lookup.table)::regclass, \(CategoryIDs.json(lookup.added))::jsonb)")
-        }
+        if let categories { newLabels.append(NewLabels(categories: categories, copyTable: table, idColumns: input.copyColumns)) }
         if let after = input.after { try connection.execute(script: try sql.transform(after)) }
         let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""
         logger.info("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)\(lines)")
@@ -244,6 +312,13 @@ public struct DatasetLoader {
             logger.warning("\(input.name): \(counts.read) records from \(lines) lines in \(open.source.sourceName): \(lines - counts.read - headerLines) lines are blank or inside quoted fields")
         }
         return counts
+    }
+
+    /// The table an input's COPY fills: for the partitioned table of a batch-wise dataset, the batch's
+    /// incoming table.
+    private func copyTarget(of input: DatasetInput, dataset: Dataset, batch: String?) -> (schema: String, name: String) {
+        guard case .batch(let table, _) = dataset.replacement, input.copyTable == table, let batch else { return input.copyTable }
+        return (table.schema, BatchPartition(schema: table.schema, table: table.table, connection: connection).incoming(batch: batch))
     }
 
     /// Reads a reference's keys in the load's transaction, after the inputs that fill the tables it reads.

@@ -48,15 +48,17 @@ public struct CensusScorer {
         let select = try sql.query("census/scoring_inputs.sql")
         var rows = 0, unknown = 0
         try writer.withTransaction {
-            try writer.lockForTransaction("pgpipe:scoring:census")
-            // The batch's predictions are rebuilt apart, other models' rows carried over, and swapped in.
+            // The batch's predictions are rebuilt apart, other models' rows carried over, and swapped in;
+            // other batches are scored (and loaded) alongside.
             let predictions = BatchPartition(schema: "census", table: "predictions", connection: writer)
-            try predictions.begin()
+            try predictions.lock(batch: batch)
+            try predictions.begin(batch: batch)
+            let incoming = predictions.incoming(batch: batch)
             try writer.query(
-                "INSERT INTO \(identifier: "census", predictions.incoming) SELECT * FROM census.predictions WHERE batch_date = \(batch)::date AND model_id <> \(registered.id)")
+                "INSERT INTO \(identifier: "census", incoming) SELECT * FROM census.predictions WHERE batch_date = \(batch)::date AND model_id <> \(registered.id)")
             let columns = ["model_id", "batch_date", "source_line"] + Self.inputs + ["unknown_category", "probability", "predicted_over_50k"]
             var block = Block(width: encoder.featureCount, prefix: "\(registered.id)\t\(batch)\t")
-            try writer.copyIn("COPY \(identifier: "census", predictions.incoming) (\(identifiers: columns)) FROM STDIN") { out in
+            try writer.copyIn("COPY \(identifier: "census", incoming) (\(identifiers: columns)) FROM STDIN") { out in
                 try reader.copyOut(select) { bytes in
                     // A row of COPY's text output ends in a newline; its fields are the prediction row's inputs.
                     let row = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.last == UInt8(ascii: "\n") ? bytes.count - 1 : bytes.count)])

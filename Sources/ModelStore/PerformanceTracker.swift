@@ -30,8 +30,10 @@ public struct PerformanceTracker {
     /// performance row commit together or not at all).
     @discardableResult
     public func recordInTransaction(batch: String, model: RegisteredModel) throws -> ClassificationMetrics {
-        try connection.lockForTransaction("pgpipe:scoring:census")
-        // The first batch scored becomes the reference, unless one was chosen.
+        // The batch's lock, as its scoring takes it (BatchPartition.lock). The first batch scored becomes the
+        // reference, unless one was chosen: a batch scored alongside it waits on the model's row here until
+        // that one commits, then reads the same reference.
+        try connection.lockForTransaction("pgpipe:batch:census:\(batch)")
         try connection.query(
             "UPDATE ml.models SET reference_batch = \(batch) WHERE model_id = \(model.id) AND reference_batch IS NULL")
         let reference = try connection.query("SELECT reference_batch FROM ml.models WHERE model_id = \(model.id)")

@@ -7,8 +7,11 @@ extension Connection {
         return try body()
     }
 
-    /// Takes the advisory lock named `name` until the current transaction ends.
-    public func lockForTransaction(_ name: String) throws {
-        try query("SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))")
+    /// Takes the advisory lock named `name` until the current transaction ends; a shared lock lets other
+    /// shared holders in and keeps exclusive ones out.
+    public func lockForTransaction(_ name: String, shared: Bool = false) throws {
+        try query(shared
+            ? "SELECT pg_advisory_xact_lock_shared(hashtextextended(\(name), 0))"
+            : "SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))")
     }
 }
