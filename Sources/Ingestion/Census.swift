@@ -22,7 +22,7 @@ extension Dataset {
                 categoryLookups: "census",
                 copyConstants: [("batch_date", .batch), ("source_file", .sourceFile)])
         ],
-        // A replaced batch's predictions and performance rows go too; its records go with their partition.
+        // A replaced batch's performance rows go too; its records and predictions go with their partitions.
         replacement: .batch(partitionOf: ("census", "persons"), delete: "census/replace_batch.sql"))
 }
 

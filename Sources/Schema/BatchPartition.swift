@@ -25,12 +25,20 @@ public struct BatchPartition {
     /// built alongside, and exclusive when the batch's partition is there to be replaced. DETACH takes the
     /// table in ACCESS EXCLUSIVE mode, which would wait for every other transaction that read the table
     /// while that one waits for the read gate the replacing load holds: a deadlock that the exclusive lock
-    /// rules out. Always the batch first, then the table: two runs never take them in opposite orders.
+    /// rules out. A replacement also drops the batch's partitions of the tables that reference this one
+    /// (`ingest.batch_references`), so it takes those tables to itself too. Always the batch first, then
+    /// the table, then the tables referencing it: two runs never take them in opposite orders.
     public func lock(batch: String) throws {
         try connection.lockForTransaction("pgpipe:batch:\(schema):\(batch)")
         let replacing = try connection.query("SELECT to_regclass(\(Identifier.quoted(schema, table + "_" + Self.suffix(batch)))) IS NOT NULL")
             .rows[0].decode(Bool.self, 0)
         try connection.lockForTransaction("pgpipe:table:\(qualifiedName)", shared: !replacing)
+        guard replacing else { return }
+        for row in try connection.query("""
+            SELECT c.relnamespace::regnamespace::text, c.relname FROM ingest.batch_references r JOIN pg_class c ON c.oid = r.referencing
+            WHERE r.referenced = \(qualifiedName)::regclass ORDER BY 1, 2
+            """
+        ).rows { try connection.lockForTransaction("pgpipe:table:\(Identifier.quoted(try row.decode(String.self, 0), try row.decode(String.self, 1)))") }
     }
 
     public func begin(batch: String) throws {

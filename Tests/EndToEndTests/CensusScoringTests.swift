@@ -41,6 +41,36 @@ import Testing
         #expect(try sha.decode(Bool.self, 0))
     }
 
+    /// Each batch's predictions reference that batch's own records (checking the key at the swap reads one
+    /// batch, not every batch kept): a prediction of a record that is not there is refused; reloading a batch
+    /// takes its predictions with it and leaves the other batches' alone; scoring it again brings them back.
+    @Test func test_a_batch_predictions_reference_its_own_records_and_go_with_them() throws {
+        let database = try ScratchDatabase()
+        let folder = try TemporaryFolder()
+        for date in ["2026-11-20", "2026-11-21"] { #expect(try loadCensusBatch(date: date, into: database, folder: folder).status == 0) }
+        let connection = try database.connect()
+        let keys = try connection.query("""
+            SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint
+            WHERE contype = 'f' AND conrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'census.predictions'::regclass)
+              AND confrelid <> 'ml.models'::regclass AND conparentid = 0 ORDER BY 1
+            """).rows.map { "\(try $0.decode(String.self, 0)) -> \(try $0.decode(String.self, 1))" }
+        #expect(keys == ["census.predictions_20261120 -> census.persons_20261120", "census.predictions_20261121 -> census.persons_20261121"])
+        let orphan = try #require(throws: PostgresError.self) {
+            try connection.query("""
+                INSERT INTO census.predictions (model_id, batch_date, source_line, age, unknown_category, probability, predicted_over_50k)
+                SELECT model_id, '2026-11-21', 10001, 40, false, 0.5, true FROM ml.models
+                """)
+        }
+        #expect(orphan.sqlState == "23503", "\(orphan)")
+        let count: SQLQuery = "SELECT batch_date::text || ':' || count(*) FROM census.predictions GROUP BY batch_date ORDER BY 1"
+        let reload = try loadCensusBatch(date: "2026-11-20", into: database, folder: folder, ["--no-score"])
+        #expect(reload.status == 0, "\(reload.stderr)")
+        #expect(try connection.query(count).rows.map { try $0.decode(String.self, 0) } == ["2026-11-21:10000"])
+        let score = try runTool("ingest", ["score", "--batch-date", "2026-11-20"], environment: database.environment)
+        #expect(score.status == 0, "\(score.stderr)")
+        #expect(try connection.query(count).rows.map { try $0.decode(String.self, 0) } == ["2026-11-20:10000", "2026-11-21:10000"])
+    }
+
     /// Categories the model has no column for (here an education first seen in this file, spelled with a
     /// backslash, on rows of the second and last blocks the scorer makes) are scored with none of that
     /// input's columns set, flagged and counted, and their spelling stored as the file has it.
