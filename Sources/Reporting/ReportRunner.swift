@@ -79,6 +79,11 @@ public struct ReportRunner {
             }
             // Times read the same whatever the client's PGTZ: a report (and a page sent on) is the same bytes.
             try connection.query("SET LOCAL TimeZone = 'UTC'")
+            // Census tables are partitioned by batch, and the reports join and sum them batch by batch: the
+            // planner then joins and aggregates each batch's partitions on their own (weekly_summary over 9
+            // batches of 125,000: 2.1 s instead of 6.2 s; docs/scaling.md).
+            try connection.query("SET LOCAL enable_partitionwise_join = on")
+            try connection.query("SET LOCAL enable_partitionwise_aggregate = on")
             var tables: [String: Table] = [:]
             for report in reports {
                 let table = Self.table(try connection.query(SQLQuery(unescaped: report.sql)))
