@@ -58,6 +58,17 @@ public struct ReplayWait {
         try connection.query("SELECT pg_is_in_recovery()").rows[0].decode(Bool.self, 0)
     }
 
+    /// Everything the primary at `primary` has written so far (its WAL insert position), as a target: a reader
+    /// on a standby that waits for it sees every transaction the primary had committed when it asked,
+    /// without knowing which run to wait for.
+    public static func everythingOn(primary: Connection) throws -> Target {
+        let row = try primary.query("SELECT pg_is_in_recovery(), CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_insert_lsn()::text END").rows[0]
+        guard let lsn = try row.decode(String?.self, 1), !(try row.decode(Bool.self, 0)) else {
+            throw ConfigurationError("--primary-url names a hot standby, not the primary it follows")
+        }
+        return .lsn(lsn)
+    }
+
     /// Returns once the server shows every target; throws `Lagging` when `timeout` seconds pass first.
     public func wait(for targets: [Target]) throws {
         guard !targets.isEmpty else { return }

@@ -21,13 +21,14 @@ struct Summary: ParsableCommand {
             be read (a run that committed nothing, a position past the primary's WAL); 66 the reports folder is \
             missing; 69 the database is unreachable, or with --put the endpoint kept failing; 73 an output file \
             cannot or must not be written (a directory, a device); 75 loads held the data past --wait-for-loads, or \
-            a standby had not replayed --wait-for-run / --after-lsn within --replay-timeout; 76 with --put the \
+            a standby had not replayed --wait-for-run / --after-lsn / --primary-url within --replay-timeout; 76 with --put the \
             endpoint refused a page; 77 authentication failed or the role may not read a table; 78 a connection \
-            setting or the password file is wrong, or --put was asked of a standby.
+            setting or the password file is wrong, --put was asked of a standby, or --primary-url names one.
 
             On a hot standby, --wait-for-run RUN (or --after-lsn LSN, as ingest logs them) reads once the standby \
             has replayed all that run wrote, so a report never lags the load before it; on the primary it waits \
-            only for a run still running.
+            only for a run still running. --primary-url URL waits for all the primary had written when summary \
+            started (the compose service summary-replica uses it).
 
             With --put, the rows of wind_orders_joined (when it runs) are also sent to --put-url, a PUT per page \
             of --page-size rows, each with an Idempotency-Key of the wind load, the page count and the page; a \
@@ -53,7 +54,10 @@ struct Summary: ParsableCommand {
     @Option(help: ArgumentHelp("Read once the server has WAL position LSN (as ingest logs it, 0/3A2B1C8): on a hot standby, once it has replayed that far.", valueName: "lsn"))
     var afterLsn: String?
 
-    @Option(help: "Seconds --wait-for-run and --after-lsn wait for a standby to replay before giving up (exit 75).")
+    @Option(help: ArgumentHelp("Read once the server has replayed all the primary at URL had written when summary started (its WAL position then): read-your-writes on a standby without naming a run. The password as for --database-url.", valueName: "url"))
+    var primaryURL: String?
+
+    @Option(help: "Seconds --wait-for-run, --after-lsn and --primary-url wait for a standby to replay before giving up (exit 75).")
     var replayTimeout = 60.0
 
     @Flag(help: "List the reports and exit.")
@@ -111,7 +115,11 @@ struct Summary: ParsableCommand {
         if publishing, try ReplayWait.isStandby(database) {
             throw ConfigurationError("--put records every page it sends in wind.deliveries, which a hot standby cannot write: run summary --put against the primary")
         }
-        let targets = (waitForRun.map { [ReplayWait.Target.run($0)] } ?? []) + (afterLsn.map { [.lsn($0)] } ?? [])
+        var targets = (waitForRun.map { [ReplayWait.Target.run($0)] } ?? []) + (afterLsn.map { [.lsn($0)] } ?? [])
+        if let primaryURL {
+            let primary = try Connection(PostgresConfiguration.resolve(url: primaryURL, environment: ProcessInfo.processInfo.environment))
+            targets.append(try ReplayWait.everythingOn(primary: primary))
+        }
         try ReplayWait(connection: database, timeout: replayTimeout).wait(for: targets)
         let tables = try ReportRunner(connection: database, outputDirectory: output, waitForLoads: waitForLoads).run(
             selected, alsoRead: publishing ? ["load_run": Self.latestWindLoad] : [:]

@@ -63,6 +63,12 @@ import Testing
         return files
     }
 
+    /// This test's database on the primary, as a URL (for --primary-url).
+    var primaryURL: String {
+        let environment = database.environment
+        return "postgresql://\(environment["PGUSER"] ?? "postgres")@127.0.0.1:\(environment["PGPORT"] ?? "5432")/\(database.name)"
+    }
+
     func summary(_ arguments: [String] = [], environment: [String: String], output: String) throws -> ToolRun {
         try runTool("summary", ["--output", output] + arguments, environment: environment)
     }
@@ -109,6 +115,9 @@ import Testing
         let byPosition = try summary(["--after-lsn", position, "--replay-timeout", "1"], environment: standby, output: late)
         #expect(byPosition.status == 75, "\(byPosition.stderr)")
         #expect(byPosition.stderr.contains("short of \(position) (WAL \(position))"), "\(byPosition.stderr)")
+        let byPrimary = try summary(["--primary-url", primaryURL, "--replay-timeout", "1"], environment: standby, output: late)
+        #expect(byPrimary.status == 75, "\(byPrimary.stderr)")
+        #expect(byPrimary.stderr.contains("its replay is paused"), "\(byPrimary.stderr)")
         #expect(!FileManager.default.fileExists(atPath: late), "nothing is written while the standby lags")
         // Without a wait, the standby serves the state before the load: what the wait is for.
         let stale = try summary(environment: standby, output: "\(folder.path)/stale")
@@ -119,7 +128,7 @@ import Testing
         let buildFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let waiting = Process()
         waiting.executableURL = buildFolder.appendingPathComponent("summary")
-        waiting.arguments = ["--output", "\(folder.path)/caught-up", "--wait-for-run", "\(run)", "--replay-timeout", "120"]
+        waiting.arguments = ["--output", "\(folder.path)/caught-up", "--primary-url", primaryURL, "--replay-timeout", "120"]
         waiting.environment = standby
         waiting.currentDirectoryURL = Repository.root
         waiting.standardError = FileHandle.nullDevice
@@ -160,6 +169,10 @@ import Testing
         let put = try summary(["--put"], environment: standby, output: "\(folder.path)/out")
         #expect(put.status == 78, "\(put.stderr)")
         #expect(put.stderr.contains("which a hot standby cannot write"), "\(put.stderr)")
+        let notPrimary = try summary(
+            ["--primary-url", "postgresql://postgres@127.0.0.1:\(standbyPort)/\(database.name)"], environment: standby, output: "\(folder.path)/out")
+        #expect(notPrimary.status == 78, "\(notPrimary.stderr)")
+        #expect(notPrimary.stderr == "summary: error: --primary-url names a hot standby, not the primary it follows\n")
         #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/out"))
     }
 }
