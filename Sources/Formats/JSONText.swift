@@ -31,6 +31,13 @@ public enum JSONText {
         buffer.append(UInt8(ascii: "}"))
     }
 
+    /// `value` as JSON text (for a jsonb parameter, say).
+    public static func text(_ value: Value) -> String {
+        var buffer: [UInt8] = []
+        append(value, to: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     public static func append(_ value: Value, to buffer: inout [UInt8]) {
         switch value {
         case .string(let text): appendString(text, to: &buffer)

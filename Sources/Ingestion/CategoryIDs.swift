@@ -48,8 +48,6 @@ struct CategoryIDs {
 
     /// The labels added to one lookup, as `ingest.add_categories` takes them.
     static func json(_ added: [(id: Int, label: String, spelling: String)]) -> String {
-        var buffer: [UInt8] = []
-        JSONText.append(.array(added.map { .object([("id", .number(String($0.id))), ("label", .string($0.label)), ("spelling", .string($0.spelling))]) }), to: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
+        JSONText.text(.array(added.map { .object([("id", .number(String($0.id))), ("label", .string($0.label)), ("spelling", .string($0.spelling))]) }))
     }
 }

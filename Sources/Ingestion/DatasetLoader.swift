@@ -187,7 +187,7 @@ public struct DatasetLoader {
         for lookup in labels.categories.lookups where !lookup.added.isEmpty {
             var existing: [String: Int] = [:]
             for row in try connection.query(
-                "SELECT t.label, t.id FROM jsonb_array_elements_text(\(Self.json(.array(lookup.added.map { .string($0.label) })))::jsonb) AS l(label) JOIN \(unescaped: lookup.table) t USING (label)"
+                "SELECT t.label, t.id FROM jsonb_array_elements_text(\(JSONText.text(.array(lookup.added.map { .string($0.label) })))::jsonb) AS l(label) JOIN \(unescaped: lookup.table) t USING (label)"
             ).rows { existing[try row.decode(String.self, 0)] = try row.decode(Int.self, 1) }
             var next = try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(unescaped: lookup.table)").rows[0].decode(Int.self, 0)
             var added: [(id: Int, label: String, spelling: String)] = [], moves: [JSONText.Value] = []
@@ -203,7 +203,7 @@ public struct DatasetLoader {
                 let column = labels.idColumns[lookup.column]
                 try connection.query("""
                     UPDATE \(identifier: labels.copyTable.schema, labels.copyTable.name) AS t SET \(identifier: column) = m.to_id
-                    FROM jsonb_to_recordset(\(Self.json(.array(moves)))::jsonb) AS m(from_id integer, to_id integer)
+                    FROM jsonb_to_recordset(\(JSONText.text(.array(moves)))::jsonb) AS m(from_id integer, to_id integer)
                     WHERE t.\(identifier: column) = m.from_id
                     """)
             }
@@ -211,13 +211,6 @@ public struct DatasetLoader {
                 try connection.query("SELECT ingest.add_categories(\(lookup.table)::regclass, \(CategoryIDs.json(added))::jsonb)")
             }
         }
-    }
-
-    /// A JSON value as text, for a jsonb parameter.
-    static func json(_ value: JSONText.Value) -> String {
-        var buffer: [UInt8] = []
-        JSONText.append(value, to: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
     }
 
     struct TooManyRejects: Error {}
