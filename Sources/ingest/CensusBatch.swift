@@ -41,6 +41,7 @@ struct CensusBatch: ParsableCommand {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
             let batch = (batchDate ?? CalendarDate.today()).description
+            let database = try database.routed(batch: batch, logger: logger)
             let opened = try OpenedDataset(.census, dataDirectory: dataDir, files: ["census": file])
             // The model is read before the load, so a missing or broken model changes nothing.
             let modelFile = noScore ? nil : try XGBoostFile(path: model.model)

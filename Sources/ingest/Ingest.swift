@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandSupport
+import Failures
 import Foundation
 import Ingestion
 import Logging
@@ -34,8 +35,34 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "The folder holding migrations/, transforms/ and queries/.")
     var sql = "sql"
 
+    @Option(help: ArgumentHelp(
+        "A coordinator over census shards (sql/coordinator/coordinator.sql): census and score ask it which shard holds the batch (placing a new one) and work there, as the same role. The password as for --database-url.",
+        valueName: "url"))
+    var coordinator: String?
+
     var sqlFolder: SQLFolder { SQLFolder(root: sql) }
     func connect() throws -> Connection { try connection.connect() }
+
+    /// These options pointed at the shard the coordinator has `batch` on, placing it if it is new (its bounds
+    /// there widen before any of its rows exist); without --coordinator, these options as they are.
+    func routed(batch: String, logger: Logger) throws -> DatabaseOptions {
+        guard let coordinator else { return self }
+        let conninfo: String
+        do {
+            let router = try Connection(PostgresConfiguration.resolve(url: coordinator, environment: ProcessInfo.processInfo.environment))
+            conninfo = try router.query("SELECT shards.route(\(batch)::date)").rows[0].decode(String.self, 0)
+        } catch let error as PostgresError where ["42883", "3F000"].contains(error.sqlState) {
+            throw ConfigurationError("--coordinator: that database has no shards.route(); make it a coordinator with sql/coordinator/coordinator.sql")
+        } catch let error as PostgresError where error.sqlState == "55000" {
+            // The coordinator's own refusals: no shard yet, or shards whose model registries disagree.
+            throw ConfigurationError("--coordinator: \(error)")
+        }
+        var routed = self
+        routed.connection.databaseURL = conninfo
+        routed.coordinator = nil
+        logger.info("batch \(batch) is on the shard at \(PostgresConfiguration(conninfo: conninfo)) (the coordinator placed it)")
+        return routed
+    }
     func logger(_ label: String) -> Logger { connection.logger(label) }
 
     /// Applies what the database lacks; returns the names applied.

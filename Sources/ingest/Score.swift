@@ -28,6 +28,7 @@ struct Score: ParsableCommand {
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
+            let database = try database.routed(batch: batchDate.description, logger: logger)
             let connection = try database.connect()
             try database.migrate(connection, logger: logger)
             let loaded = try connection.query("SELECT EXISTS (SELECT FROM census.persons WHERE batch_date = \(batchDate.description)::date)")

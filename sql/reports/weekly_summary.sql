@@ -3,9 +3,10 @@
 -- the figures are the ones the records give, and no step sorts or windows over every record (each batch's
 -- sums are its partition's alone: docs/scaling.md).
 WITH latest_model AS (
-    -- The census model registered last, among those that scored census records.
+    -- The census model registered last, among those that scored census records. Grouped by batch too, so
+    -- each batch's partition (each shard, on a coordinator) answers for its own models, not all its rows.
     SELECT model_id FROM ml.models
-    WHERE model_id IN (SELECT DISTINCT model_id FROM census.predictions)
+    WHERE model_id IN (SELECT model_id FROM census.predictions GROUP BY batch_date, model_id)
     ORDER BY registered_at DESC, model_id DESC LIMIT 1
 ),
 batch_ages AS (
