@@ -46,7 +46,10 @@ DECLARE
     r record;
     mapping text[] := ARRAY[]::text[];
 BEGIN
-    EXECUTE format('CREATE SERVER %I FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host %L, port %L, dbname %L, async_capable ''true'', fetch_size ''10000'')',
+    -- The shard plans what it is sent as summary plans on one server: a shard's part of a report is a join and
+    -- sums over all its batches, done batch by batch there too.
+    EXECUTE format('CREATE SERVER %I FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host %L, port %L, dbname %L, async_capable ''true'', fetch_size ''10000'', '
+                   'options ''-c enable_partitionwise_join=on -c enable_partitionwise_aggregate=on'')',
                    server, host, port::text, dbname);
     IF "user" IS NOT NULL THEN mapping := mapping || format('user %L', "user"); END IF;
     IF password IS NOT NULL THEN mapping := mapping || format('password %L', password); END IF;
