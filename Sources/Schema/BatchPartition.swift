@@ -19,6 +19,8 @@ public struct BatchPartition {
 
     /// The table (in `schema`) the batch's rows are written to until `swapIn`.
     public func incoming(batch: String) -> String { table + "_incoming_" + Self.suffix(batch) }
+    /// The name of the batch's partition (in `schema`).
+    public func partition(batch: String) -> String { table + "_" + Self.suffix(batch) }
 
     /// Locks, until the transaction ends, the batch (so one load or scoring run of it at a time, whichever
     /// table it writes) and then the table: shared while the batch is new, so batches of other dates are
@@ -30,7 +32,7 @@ public struct BatchPartition {
     /// the table, then the tables referencing it: two runs never take them in opposite orders.
     public func lock(batch: String) throws {
         try connection.lockForTransaction("pgpipe:batch:\(schema):\(batch)")
-        let replacing = try connection.query("SELECT to_regclass(\(Identifier.quoted(schema, table + "_" + Self.suffix(batch)))) IS NOT NULL")
+        let replacing = try connection.query("SELECT to_regclass(\(Identifier.quoted(schema, partition(batch: batch)))) IS NOT NULL")
             .rows[0].decode(Bool.self, 0)
         try connection.lockForTransaction("pgpipe:table:\(qualifiedName)", shared: !replacing)
         guard replacing else { return }
