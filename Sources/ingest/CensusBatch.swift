@@ -41,11 +41,11 @@ struct CensusBatch: ParsableCommand {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
             let batch = (batchDate ?? CalendarDate.today()).description
-            let database = try database.routed(batch: batch, logger: logger)
             let opened = try OpenedDataset(.census, dataDirectory: dataDir, files: ["census": file])
-            // The model is read before the load, so a missing or broken model changes nothing.
+            // The model is read before the load, so a missing or broken model changes nothing (nor places the batch).
             let modelFile = noScore ? nil : try XGBoostFile(path: model.model)
             if let modelFile { _ = try CensusScorer.encoder(for: modelFile.model) }
+            let database = try database.routed(batch: batch, place: true, logger: logger)
             let (result, connection) = try options.load(
                 opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
             if result.status.committed, let modelFile {

@@ -43,14 +43,17 @@ struct DatabaseOptions: ParsableArguments {
     var sqlFolder: SQLFolder { SQLFolder(root: sql) }
     func connect() throws -> Connection { try connection.connect() }
 
-    /// These options pointed at the shard the coordinator has `batch` on, placing it if it is new (its bounds
-    /// there widen before any of its rows exist); without --coordinator, these options as they are.
-    func routed(batch: String, logger: Logger) throws -> DatabaseOptions {
+    /// These options pointed at the shard the coordinator has `batch` on, placing it there if it is new and
+    /// `place` (its bounds widen before any of its rows exist; without `place`, a batch on no shard is an input
+    /// error); without --coordinator, these options as they are.
+    func routed(batch: String, place: Bool, logger: Logger) throws -> DatabaseOptions {
         guard let coordinator else { return self }
         let conninfo: String
         do {
             let router = try Connection(PostgresConfiguration.resolve(url: coordinator, environment: ProcessInfo.processInfo.environment))
-            conninfo = try router.query("SELECT shards.route(\(batch)::date)").rows[0].decode(String.self, 0)
+            conninfo = try router.query("SELECT shards.route(\(batch)::date, \(place))").rows[0].decode(String.self, 0)
+        } catch let error as PostgresError where error.sqlState == "P0002" {
+            throw InputError(path: "census batch \(batch)", reason: "no such batch: the coordinator has it on no shard")
         } catch let error as PostgresError where ["42883", "3F000"].contains(error.sqlState) {
             throw ConfigurationError("--coordinator: that database has no shards.route(); make it a coordinator with sql/coordinator/coordinator.sql")
         } catch let error as PostgresError where error.sqlState == "55000" {

@@ -25,10 +25,16 @@ struct Score: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        if referenceBatch != nil, database.coordinator != nil {
+            throw ValidationError("--reference-batch with --coordinator: each shard measures drift against its own first scored batch (docs/scaling.md); set it on the shard itself")
+        }
+    }
+
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
-            let database = try database.routed(batch: batchDate.description, logger: logger)
+            let database = try database.routed(batch: batchDate.description, place: false, logger: logger)
             let connection = try database.connect()
             try database.migrate(connection, logger: logger)
             let loaded = try connection.query("SELECT EXISTS (SELECT FROM census.persons WHERE batch_date = \(batchDate.description)::date)")

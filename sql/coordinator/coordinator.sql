@@ -8,8 +8,9 @@
 --
 -- Run once in the coordinator's database as its administrator (psql -f), then add each shard:
 --   SELECT shards.add_shard('shard_a', host => '10.0.0.5', port => 5432, dbname => 'pgpipe');
--- Every role that reads or routes here needs a user mapping for each shard's server (add_shard makes one for
--- the role running it, with user and password when given).
+-- Every role that reads here needs a user mapping for each shard's server (add_shard makes one for the role
+-- running it, with user and password when given) and SELECT on the census tables; a role that loads needs
+-- EXECUTE on shards.route (GRANT EXECUTE ON FUNCTION shards.route(date, boolean) TO pgpipe_ingest).
 CREATE EXTENSION IF NOT EXISTS postgres_fdw;
 CREATE SCHEMA shards;
 -- summary lists the read gates in schema ingest; a coordinator has none (each shard's gate guards its swaps).
@@ -87,13 +88,15 @@ BEGIN
 END;
 $$;
 
--- The shard that holds `batch`, placing it first if it is new (on the shard holding the fewest batches), and
--- that shard's conninfo for the role asking. A new placement widens that shard's partitions' bounds here in the
--- same transaction, before any of the batch's rows exist there: the bounds always cover what a shard holds.
--- Refuses (object_not_in_prerequisite_state) when there is no shard, or when the shards' registries give one model id to two different models (predictions would be read
--- against the wrong model).
-CREATE FUNCTION shards.route(batch date) RETURNS text
-LANGUAGE plpgsql AS $$
+-- The shard that holds `batch`, and that shard's conninfo for the role asking (its own name: every node has the
+-- same roles). A batch not placed yet is placed when `place` (on the shard holding the fewest batches; a load
+-- asks so), else refused with no_data_found (scoring asks for a batch that must be there). A new placement
+-- widens that shard's partitions' bounds here in the same transaction, before any of the batch's rows exist
+-- there: the bounds always cover what a shard holds. Refuses (object_not_in_prerequisite_state) when there
+-- is no shard, or when the shards' registries disagree on a model's id (predictions would be read against the
+-- wrong model). It runs as its owner, who owns the tables it changes: grant EXECUTE to the roles that load.
+CREATE FUNCTION shards.route(batch date, place boolean DEFAULT true) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     placed name;
     r record;
@@ -104,9 +107,12 @@ BEGIN
         RAISE EXCEPTION 'no shard to place batch % on', batch
             USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'add one with shards.add_shard';
     END IF;
-    SELECT string_agg(format('model %s is %s', model_id, servers), '; ') INTO conflict
-    FROM (SELECT model_id, string_agg(format('%s on %s', left(sha256, 12), server), ' but ' ORDER BY server) AS servers
-          FROM shards.models GROUP BY model_id HAVING count(DISTINCT sha256) > 1) c;
+    SELECT string_agg(conflict_text, '; ') INTO conflict
+    FROM (SELECT format('model %s is %s', model_id, string_agg(format('%s on %s', left(sha256, 12), server), ' but ' ORDER BY server))
+          FROM shards.models GROUP BY model_id HAVING count(DISTINCT sha256) > 1
+          UNION ALL
+          SELECT format('model %s is %s', left(sha256, 12), string_agg(format('id %s on %s', model_id, server), ' but ' ORDER BY server))
+          FROM shards.models GROUP BY sha256 HAVING count(DISTINCT model_id) > 1) c(conflict_text);
     IF conflict IS NOT NULL THEN
         RAISE EXCEPTION 'the shards'' model registries disagree: %', conflict
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -114,6 +120,10 @@ BEGIN
     END IF;
     LOCK TABLE shards.placements IN SHARE ROW EXCLUSIVE MODE;
     SELECT server INTO placed FROM shards.placements WHERE batch_date = batch;
+    IF placed IS NULL AND NOT place THEN
+        RAISE EXCEPTION 'batch % is on no shard', batch
+            USING ERRCODE = 'no_data_found', HINT = 'load it first: ingest census --coordinator';
+    END IF;
     IF placed IS NULL THEN
         SELECT s.srvname INTO placed
         FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
@@ -136,3 +146,4 @@ BEGIN
     RETURN shards.conninfo(placed) || format(' user=''%s''', replace(replace(session_user, '\', '\\'), '''', '\'''));
 END;
 $$;
+REVOKE EXECUTE ON FUNCTION shards.route(date, boolean) FROM PUBLIC;
