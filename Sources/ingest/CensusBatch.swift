@@ -36,6 +36,7 @@ struct CensusBatch: ParsableCommand {
 
     @OptionGroup var options: LoadOptions
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var shards: ShardOptions
 
     func run() throws {
         let logger = database.logger("ingest")
@@ -45,7 +46,7 @@ struct CensusBatch: ParsableCommand {
             // The model is read before the load, so a missing or broken model changes nothing (nor places the batch).
             let modelFile = noScore ? nil : try XGBoostFile(path: model.model)
             if let modelFile { _ = try CensusScorer.encoder(for: modelFile.model) }
-            let database = try database.routed(batch: batch, place: true, logger: logger)
+            let database = try shards.routed(database, batch: batch, place: true, logger: logger)
             let (result, connection) = try options.load(
                 opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
             if result.status.committed, let modelFile {

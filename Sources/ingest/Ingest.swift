@@ -35,19 +35,30 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "The folder holding migrations/, transforms/ and queries/.")
     var sql = "sql"
 
+    var sqlFolder: SQLFolder { SQLFolder(root: sql) }
+    func connect() throws -> Connection { try connection.connect() }
+
+    func logger(_ label: String) -> Logger { connection.logger(label) }
+
+    /// Applies what the database lacks; returns the names applied.
+    @discardableResult
+    func migrate(_ connection: Connection, logger: Logger) throws -> [String] {
+        try Migrator(sql: sqlFolder, logger: logger).migrate(connection)
+    }
+}
+
+/// Where census batches are when they are spread over shards: `census` and `score` take it.
+struct ShardOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "A coordinator over census shards (sql/coordinator/coordinator.sql): census and score ask it which shard holds the batch (placing a new one) and work there, as the same role. The password as for --database-url.",
         valueName: "url"))
     var coordinator: String?
 
-    var sqlFolder: SQLFolder { SQLFolder(root: sql) }
-    func connect() throws -> Connection { try connection.connect() }
-
-    /// These options pointed at the shard the coordinator has `batch` on, placing it there if it is new and
+    /// `database` pointed at the shard the coordinator has `batch` on, placing it there if it is new and
     /// `place` (its bounds widen before any of its rows exist; without `place`, a batch on no shard is an input
-    /// error); without --coordinator, these options as they are.
-    func routed(batch: String, place: Bool, logger: Logger) throws -> DatabaseOptions {
-        guard let coordinator else { return self }
+    /// error); without --coordinator, `database` as it is.
+    func routed(_ database: DatabaseOptions, batch: String, place: Bool, logger: Logger) throws -> DatabaseOptions {
+        guard let coordinator else { return database }
         let conninfo: String
         do {
             let router = try Connection(PostgresConfiguration.resolve(url: coordinator, environment: ProcessInfo.processInfo.environment))
@@ -60,18 +71,10 @@ struct DatabaseOptions: ParsableArguments {
             // The coordinator's own refusals: no shard yet, or shards whose model registries disagree.
             throw ConfigurationError("--coordinator: \(error)")
         }
-        var routed = self
+        var routed = database
         routed.connection.databaseURL = conninfo
-        routed.coordinator = nil
-        logger.info("batch \(batch) is on the shard at \(PostgresConfiguration(conninfo: conninfo)) (the coordinator placed it)")
+        logger.info("batch \(batch) is on the shard at \(PostgresConfiguration(conninfo: conninfo)), as the coordinator placed it")
         return routed
-    }
-    func logger(_ label: String) -> Logger { connection.logger(label) }
-
-    /// Applies what the database lacks; returns the names applied.
-    @discardableResult
-    func migrate(_ connection: Connection, logger: Logger) throws -> [String] {
-        try Migrator(sql: sqlFolder, logger: logger).migrate(connection)
     }
 }
 

@@ -24,9 +24,10 @@ struct Score: ParsableCommand {
     @OptionGroup var model: CensusModelOptions
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var shards: ShardOptions
 
     func validate() throws {
-        if referenceBatch != nil, database.coordinator != nil {
+        if referenceBatch != nil, shards.coordinator != nil {
             throw ValidationError("--reference-batch with --coordinator: each shard measures drift against its own first scored batch (docs/scaling.md); set it on the shard itself")
         }
     }
@@ -34,7 +35,7 @@ struct Score: ParsableCommand {
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
-            let database = try database.routed(batch: batchDate.description, place: false, logger: logger)
+            let database = try shards.routed(database, batch: batchDate.description, place: false, logger: logger)
             let connection = try database.connect()
             try database.migrate(connection, logger: logger)
             let loaded = try connection.query("SELECT EXISTS (SELECT FROM census.persons WHERE batch_date = \(batchDate.description)::date)")
