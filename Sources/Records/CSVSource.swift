@@ -18,6 +18,8 @@ public final class CSVSource: RecordSource {
     private var quotedLineBreak: (line: Int, rawLength: Int, openedOn: Int) = (0, 0, 0)
     /// Set when more than `quotedLineBreakLimit` bytes were read since that line break: the record ends there.
     private var pastLimit = false
+    /// The last record's size, the next one's buffers' starting room.
+    private var lastSize = SourceRecord.Size()
 
     /// How far a quoted field may run past its first line break before it is taken for a stray quote.
     public static let quotedLineBreakLimit = 1 << 20
@@ -66,7 +68,11 @@ public final class CSVSource: RecordSource {
             try consumeLineEnd()
         }
         guard try input.peek() != nil else { return nil }
-        var record = SourceRecord(line: line)
+        if let record = try readPlainLine() {
+            lastSize = record.size
+            return record
+        }
+        var record = SourceRecord(line: line, roomFor: lastSize)
         sinceQuotedLineBreak = nil
         pastLimit = false
         while true {
@@ -78,6 +84,28 @@ public final class CSVSource: RecordSource {
             resumeAfterQuotedLineBreak(&record)
         }
         sinceQuotedLineBreak = nil
+        lastSize = record.size
+        return record
+    }
+
+    /// The usual record, a line without quotes that the chunk in memory holds whole, split at its commas in
+    /// one pass; nil (nothing consumed) for any other, which the byte-wise reading below takes.
+    private func readPlainLine() throws -> SourceRecord? {
+        var record: SourceRecord?
+        _ = try input.withBufferedBytes { bytes in
+            guard let end = bytes.firstIndex(where: { $0 == Self.lf || $0 == Self.cr || $0 == Self.quote }), bytes[end] != Self.quote
+            else { return 0 }
+            var length = end + 1
+            if bytes[end] == Self.cr {
+                guard end + 1 < bytes.count else { return 0 }  // a CRLF the chunk cuts in two
+                if bytes[end + 1] == Self.lf { length += 1 }
+            }
+            var plain = SourceRecord(line: line, roomFor: lastSize)
+            plain.appendFields(of: UnsafeBufferPointer(rebasing: bytes[..<end]), separatedBy: Self.comma)
+            record = plain
+            return length
+        }
+        if record != nil { line += 1 }
         return record
     }
 

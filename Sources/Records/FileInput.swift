@@ -84,6 +84,19 @@ public final class FileInput {
         }
     }
 
+    /// Hands `body` the unread bytes of the chunk in memory (reading the next chunk first when none are left)
+    /// and consumes as many as it returns; false at the end of the file. A parser's fast path takes what is
+    /// already in memory in one pass and leaves anything harder to the byte-wise calls.
+    public func withBufferedBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Int) throws -> Bool {
+        if position == filled {
+            guard try refill() else { return false }
+        }
+        let consumed = chunk.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[position..<filled])) }
+        precondition(consumed <= filled - position, "consumed more bytes than were handed over")
+        position += consumed
+        return true
+    }
+
     /// Consumes `prefix` if the unread bytes start with it (a byte-order mark, say); otherwise consumes nothing.
     public func skip(prefix: [UInt8]) throws {
         guard try peek() != nil, filled - position >= prefix.count,

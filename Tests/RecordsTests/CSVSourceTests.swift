@@ -7,9 +7,9 @@ import TestSupport
 import Testing
 
 /// Reads `bytes` as a CSV file with a header; returns the header and each record's line, fields and problem.
-func readCSV(_ bytes: [UInt8]) throws -> (columns: [String], records: [(line: Int, fields: [[UInt8]], malformation: String?)]) {
+func readCSV(_ bytes: [UInt8], chunkSize: Int = 1 << 16) throws -> (columns: [String], records: [(line: Int, fields: [[UInt8]], malformation: String?)]) {
     let folder = try TemporaryFolder()
-    let source = try CSVSource(input: try FileInput(path: try folder.write("in.csv", bytes)))
+    let source = try CSVSource(input: try FileInput(path: try folder.write("in.csv", bytes), chunkSize: chunkSize))
     var records: [(line: Int, fields: [[UInt8]], malformation: String?)] = []
     while let record = try source.next() {
         records.append((record.line, record.fields.map(Array.init), record.malformation))
@@ -207,6 +207,33 @@ func encodeCSV(_ rows: [[String]], lineEnding: String, quoteAll: Bool) -> String
             #expect(read.records.map(\.fields) == rows)
             #expect(read.records.allSatisfy { $0.malformation == nil })
         }
+    }
+
+    /// Plain lines are split in one pass when the chunk in memory holds them whole, and read byte by byte
+    /// otherwise (a quote, a line or a CRLF the chunk's end cuts): both ways must read the same.
+    @Test func test_chunk_boundaries_do_not_change_what_is_read() async {
+        let table = Self.field.array(of: 3).array(of: 1...8)
+        await propertyCheck(count: 300, input: table, Gen.bool, Gen.int(in: 1...24)) { rows, crlf, chunkSize in
+            let text = Array(encodeCSV([["a", "b", "c"]] + rows, lineEnding: crlf ? "\r\n" : "\n", quoteAll: false).utf8)
+            // A stray quote in an unquoted field, and a short record, among the well-formed ones.
+            let bytes = text + Array("x\"y,2,3\nlast,line".utf8)
+            let whole = try readCSV(bytes), pieces = try readCSV(bytes, chunkSize: chunkSize)
+            #expect(pieces.columns == whole.columns)
+            #expect(pieces.records.map(\.line) == whole.records.map(\.line))
+            #expect(pieces.records.map(\.fields) == whole.records.map(\.fields))
+            #expect(pieces.records.map(\.malformation) == whole.records.map(\.malformation))
+            #expect(whole.records.count == rows.count + 2)
+            #expect(try rawRecords(bytes, chunkSize: chunkSize) == rawRecords(bytes, chunkSize: 1 << 16))
+        }
+    }
+
+    /// Each record's raw bytes, its raw length and the file's line count, as rejects and the ledger see them.
+    func rawRecords(_ bytes: [UInt8], chunkSize: Int) throws -> [[Int]] {
+        let folder = try TemporaryFolder()
+        let source = try CSVSource(input: try FileInput(path: try folder.write("in.csv", bytes), chunkSize: chunkSize))
+        var raw: [[Int]] = []
+        while let record = try source.next() { raw.append(record.raw.map(Int.init) + [-1, record.rawLength]) }
+        return raw + [[source.lines ?? -1]]
     }
 
     @Test func test_line_numbers_count_the_newlines_before_each_record() async {
