@@ -17,9 +17,10 @@ public enum FieldType: Sendable {
     /// A decimal number such as `1032.38`, with at most `Number.maximumFractionDigits` digits after the point
     /// (Postgres numeric's limit); `nonNegative` refuses any value below zero. Spaces around it are ignored.
     case decimal(nonNegative: Bool)
-    /// A category label, sent as spelled in the file (the dataset's SQL trims it for storage and keeps the
-    /// spelling); it must not be blank, nor longer than `Column.indexedTextLimit` (labels are unique keys),
-    /// nor differ from a label already known only in upper and lower case (see `RowValidator`).
+    /// A category label, sent as the id of its (trimmed) label in the column's lookup table, a new label
+    /// numbered by `RowValidator` and added to the table by the loader; it must not be blank, nor longer than
+    /// `Column.indexedTextLimit` (labels are unique keys), nor differ from a label already known only in
+    /// upper and lower case.
     case category
     /// One of a few spellings (spaces around it ignored), each stored as the value it maps to.
     case choice([String: String])
@@ -57,9 +58,10 @@ extension FieldType {
         case .reference(let reference):
             return context.resolve(reference, key: bytes)
         case .integer(let range):
-            let text = String(decoding: trimmed, as: UTF8.self)
-            guard Number.isInteger(trimmed), let value = Int(text) else { return .invalid("not a whole number") }
-            return range.contains(value) ? .text(String(value)) : .invalid("\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+            guard let value = Number.integer(trimmed) else { return .invalid("not a whole number") }
+            guard range.contains(value) else { return .invalid("\(value) is outside \(range.lowerBound)...\(range.upperBound)") }
+            // Written as Postgres prints it (the usual case): sent as it is, without a String made per field.
+            return trimmed.count == bytes.count && Number.isCanonical(trimmed) ? .verbatim : .text(String(value))
         case .decimal(let nonNegative):
             guard Number.isDecimal(trimmed) else { return .invalid("not a decimal number") }
             let text = String(decoding: trimmed, as: UTF8.self)
@@ -94,6 +96,24 @@ enum Number {
     static func isInteger(_ bytes: ArraySlice<UInt8>) -> Bool {
         let digits = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes
         return !digits.isEmpty && digits.count <= 18 && digits.allSatisfy(isDigit)
+    }
+
+    /// The value of an integer as `isInteger` accepts it, read from the bytes.
+    static func integer(_ bytes: ArraySlice<UInt8>) -> Int? {
+        guard isInteger(bytes) else { return nil }
+        let negative = bytes.first == UInt8(ascii: "-")
+        var value = 0
+        for byte in bytes where byte != UInt8(ascii: "-") && byte != UInt8(ascii: "+") {
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))  // at most 18 digits: no overflow
+        }
+        return negative ? -value : value
+    }
+
+    /// An integer spelled as Postgres prints it: no sign but a minus, no leading zero, no `-0`.
+    static func isCanonical(_ integer: ArraySlice<UInt8>) -> Bool {
+        let digits = integer.first == UInt8(ascii: "-") ? integer.dropFirst() : integer
+        guard let first = digits.first, integer.first != UInt8(ascii: "+") else { return false }
+        return first != UInt8(ascii: "0") || (digits.count == 1 && digits.count == integer.count)
     }
 
     static func isDecimal(_ bytes: ArraySlice<UInt8>) -> Bool {

@@ -34,6 +34,30 @@ import Testing
         #expect(verdict(.pastDate, "2026-11-23") == "date is in the future (after 2026-11-22)")
     }
 
+    /// The COPY text an integer field becomes: its own bytes when Postgres would print the value so, else
+    /// the value as Postgres prints it.
+    func integerText(_ text: String) -> String? {
+        switch FieldType.integer(-1000...1000).validate(Array(text.utf8)[...], context: context) {
+        case .verbatim: text
+        case .text(let value): value
+        default: nil
+        }
+    }
+
+    @Test func test_integers_are_sent_as_postgres_prints_them() {
+        for (field, sent) in [("0", "0"), ("7", "7"), ("-12", "-12"), ("1000", "1000"), (" 01", "1"), ("+5", "5"), ("-0", "0"),
+                              ("007 ", "7"), ("-0012", "-12"), (" -3", "-3")] {
+            #expect(integerText(field) == sent, "\(field)")
+        }
+        for field in ["", " ", "-", "+", "1.0", "1e3", "0x10", "1 2", "--1", "１"] {
+            #expect(verdict(.integer(-1000...1000), field) == "not a whole number", "\(field)")
+        }
+        #expect(verdict(.integer(-1000...1000), "1001") == "1001 is outside -1000...1000")
+        #expect(verdict(.integer(0...10), "-0") == nil)
+        #expect(verdict(.integer(0...Int.max), "999999999999999999") == nil)
+        #expect(verdict(.integer(0...Int.max), "9999999999999999999") == "not a whole number")
+    }
+
     @Test func test_required_text_must_not_be_empty() {
         #expect(verdict(.text, "") == "required text is empty")
         #expect(verdict(.text, " ") == nil)
