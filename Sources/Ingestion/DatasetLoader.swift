@@ -171,10 +171,11 @@ public struct DatasetLoader {
         }
     }
 
-    /// The labels an input's records added to category lookups, as numbered while it streamed, and the table
-    /// its rows were copied into.
+    /// The labels an input's records added to category lookups, as numbered while it streamed (by column
+    /// index), each lookup table (by column index), and the table its rows were copied into.
     struct NewLabels {
-        let categories: CategoryIDs
+        let added: [[AddedCategory]]
+        let tables: [(column: Int, table: String)]
         let copyTable: (schema: String, name: String)
         let idColumns: [String]
     }
@@ -184,31 +185,31 @@ public struct DatasetLoader {
     /// numbered on from each table's largest id now, and rows copied with another id are moved to it. A
     /// load alone (or one that adds no label) moves nothing.
     private func settle(_ labels: NewLabels) throws {
-        for lookup in labels.categories.lookups where !lookup.added.isEmpty {
+        for (column, table) in labels.tables where !labels.added[column].isEmpty {
             var existing: [String: Int] = [:]
             for row in try connection.query(
-                "SELECT t.label, t.id FROM jsonb_array_elements_text(\(JSONText.text(.array(lookup.added.map { .string($0.label) })))::jsonb) AS l(label) JOIN \(unescaped: lookup.table) t USING (label)"
+                "SELECT t.label, t.id FROM jsonb_array_elements_text(\(JSONText.text(.array(labels.added[column].map { .string($0.label) })))::jsonb) AS l(label) JOIN \(unescaped: table) t USING (label)"
             ).rows { existing[try row.decode(String.self, 0)] = try row.decode(Int.self, 1) }
-            var next = try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(unescaped: lookup.table)").rows[0].decode(Int.self, 0)
-            var added: [(id: Int, label: String, spelling: String)] = [], moves: [JSONText.Value] = []
-            for label in lookup.added {
+            var next = try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(unescaped: table)").rows[0].decode(Int.self, 0)
+            var added: [JSONText.Value] = [], moves: [JSONText.Value] = []
+            for label in labels.added[column] {
                 let id = existing[label.label] ?? next
                 if existing[label.label] == nil {
-                    added.append((id, label.label, label.spelling))
+                    added.append(.object([("id", .number(String(id))), ("label", .string(label.label)), ("spelling", .string(label.spelling))]))
                     next += 1
                 }
                 if id != label.id { moves.append(.object([("from_id", .number(String(label.id))), ("to_id", .number(String(id)))])) }
             }
             if !moves.isEmpty {
-                let column = labels.idColumns[lookup.column]
+                let idColumn = labels.idColumns[column]
                 try connection.query("""
-                    UPDATE \(identifier: labels.copyTable.schema, labels.copyTable.name) AS t SET \(identifier: column) = m.to_id
+                    UPDATE \(identifier: labels.copyTable.schema, labels.copyTable.name) AS t SET \(identifier: idColumn) = m.to_id
                     FROM jsonb_to_recordset(\(JSONText.text(.array(moves)))::jsonb) AS m(from_id integer, to_id integer)
-                    WHERE t.\(identifier: column) = m.from_id
+                    WHERE t.\(identifier: idColumn) = m.from_id
                     """)
             }
             if !added.isEmpty {
-                try connection.query("SELECT ingest.add_categories(\(lookup.table)::regclass, \(CategoryIDs.json(added))::jsonb)")
+                try connection.query("SELECT ingest.add_categories(\(table)::regclass, \(JSONText.text(.array(added)))::jsonb)")
             }
         }
     }
@@ -251,17 +252,16 @@ public struct DatasetLoader {
         for case .reference(let reference) in input.columns.map(\.type) where context.lacks(reference) {
             try readKeys(of: reference, into: context)
         }
-        var categories: CategoryIDs?
+        // Each category column's lookup table: the validator sends its labels as their ids and numbers new ones.
+        var lookupTables: [(column: Int, table: String)] = []
         if let schema = input.categoryLookups {
-            var known: [(column: Int, table: String, rows: [(id: Int, label: String)])] = []
             for (index, column) in input.columns.enumerated() where column.type.isCategory {
-                let rows = try connection.query("SELECT id, label FROM \(identifier: schema, column.name) ORDER BY id").rows.map {
+                let rows = try connection.query("SELECT id, label FROM \(identifier: schema, column.name)").rows.map {
                     (id: try $0.decode(Int.self, 0), label: try $0.decode(String.self, 1))
                 }
-                open.validator.knowCategoryLabels(rows.map(\.label), column: column.name)
-                known.append((index, Identifier.quoted(schema, column.name), rows))
+                open.validator.knowCategoryLabels(rows, column: column.name)
+                lookupTables.append((index, Identifier.quoted(schema, column.name)))
             }
-            categories = CategoryIDs(known: known)
         }
         // The constant columns' values, as COPY text, written before each row's own.
         var prefix: [UInt8] = []
@@ -277,8 +277,7 @@ public struct DatasetLoader {
             while let record = try open.source.next() {
                 counts.read += 1
                 switch open.validator.check(record, context: context) {
-                case .accepted(var values):
-                    categories?.resolve(&values, of: record, positions: open.validator.positions)
+                case .accepted(let values):
                     try writer.withBuffer {
                         $0.append(contentsOf: prefix)
                         CopyText.appendRow(values, of: record, positions: open.validator.positions, to: &$0)
@@ -296,7 +295,9 @@ public struct DatasetLoader {
         guard copied == counts.loaded else {
             throw LoadError(description: "COPY stored \(copied) rows of \(input.name) but \(counts.loaded) were sent")
         }
-        if let categories { newLabels.append(NewLabels(categories: categories, copyTable: table, idColumns: input.copyColumns)) }
+        if !lookupTables.isEmpty {
+            newLabels.append(NewLabels(added: open.validator.addedCategories, tables: lookupTables, copyTable: table, idColumns: input.copyColumns))
+        }
         if let after = input.after { try connection.execute(script: try sql.transform(after)) }
         let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""
         logger.info("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)\(lines)")

@@ -17,8 +17,15 @@ public struct RowValidator {
     private let sourceWidth: Int
     private let keyPositions: [Int]
     private let keyIndexes: [Int]
-    /// Category labels seen (trimmed, exact bytes) and, folded to lower case, the spelling first seen; by column.
-    private var categoryLabels: [Set<ByteKey>]
+    /// By category column, each label known (trimmed, exact bytes) with its lookup id as COPY text: the
+    /// lookup table's rows (`knowCategoryLabels`), then the labels accepted records add, numbered on from the
+    /// table's largest id in order of first appearance. One lookup per field says both whether a label is new
+    /// and what to send for it.
+    private var categoryIDs: [[ByteKey: String]]
+    private var nextCategoryID: [Int]
+    /// The labels accepted records added, by column, as the lookup tables are to get them.
+    public private(set) var addedCategories: [[AddedCategory]]
+    /// Known labels folded to lower case, with the spelling first seen; by column.
     private var categoryFolded: [Int: [String: String]] = [:]
     private var firstLineOfKey: [ByteKey: Int] = [:]
     /// Per column: its `missing` spelling as bytes, and whether it is a category.
@@ -54,16 +61,22 @@ public struct RowValidator {
             return index
         }
         keyPositions = keyIndexes.map { positions[$0] }
-        categoryLabels = Array(repeating: [], count: columns.count)
+        categoryIDs = Array(repeating: [:], count: columns.count)
+        nextCategoryID = Array(repeating: 1, count: columns.count)
+        addedCategories = Array(repeating: [], count: columns.count)
         missingSpellings = columns.map { $0.missing.map { ByteKey(ArraySlice($0.utf8)) } }
         isCategory = columns.map(\.type.isCategory)
     }
 
-    /// Labels of a category column already known (in the database, oldest first) before the file is read:
-    /// each is accepted as it is, and a new label is compared with the first of them in its case-folded form.
-    public mutating func knowCategoryLabels(_ labels: [String], column: String) {
+    /// The rows of a category column's lookup table (id and label), read before the file is: each label is
+    /// sent as its id, a new label is numbered on from the largest id and compared with the known ones in its
+    /// case-folded form, the oldest (smallest id) first.
+    public mutating func knowCategoryLabels(_ rows: [(id: Int, label: String)], column: String) {
         guard let index = columns.firstIndex(where: { $0.name == column }) else { return }
-        for label in labels { know(Array(label.utf8)[...], column: index) }
+        for row in rows.sorted(by: { $0.id < $1.id }) {
+            know(Array(row.label.utf8)[...], id: String(row.id), column: index)
+            nextCategoryID[index] = max(nextCategoryID[index], row.id + 1)
+        }
     }
 
     /// A label not yet known that differs from a known one only in upper and lower case (`female` beside
@@ -74,10 +87,22 @@ public struct RowValidator {
         return "category \"\(text)\" differs from the known \"\(known)\" only in upper and lower case"
     }
 
-    private mutating func know(_ label: ArraySlice<UInt8>, column: Int) {
-        guard categoryLabels[column].insert(ByteKey(copying: label)).inserted else { return }
+    private mutating func know(_ label: ArraySlice<UInt8>, id: String, column: Int) {
+        guard categoryIDs[column][ByteKey(label)] == nil else { return }
+        categoryIDs[column][ByteKey(copying: label)] = id
         let text = String(decoding: label, as: UTF8.self), folded = text.lowercased()
         if categoryFolded[column]?[folded] == nil { categoryFolded[column, default: [:]][folded] = text }
+    }
+
+    /// Numbers a label an accepted record brings (as spelled in its field) and returns its id as COPY text.
+    private mutating func add(_ spelled: ArraySlice<UInt8>, column: Int) -> String {
+        let label = spelled.trimmingSpaces()
+        let id = nextCategoryID[column]
+        nextCategoryID[column] += 1
+        know(label, id: String(id), column: column)
+        addedCategories[column].append(
+            AddedCategory(id: id, label: String(decoding: label, as: UTF8.self), spelling: String(decoding: spelled, as: UTF8.self)))
+        return String(id)
     }
 
     public mutating func check(_ record: SourceRecord, context: ValidationContext) -> Verdict {
@@ -89,8 +114,8 @@ public struct RowValidator {
         }
         var values: [FieldValue] = []
         values.reserveCapacity(positions.count)
-        // Labels this record would make known: only once it is accepted whole.
-        var newLabels: [(column: Int, label: ArraySlice<UInt8>)] = []
+        // Labels this record would add (the fields as spelled): numbered only once it is accepted whole.
+        var newLabels: [(column: Int, spelled: ArraySlice<UInt8>)] = []
         // By index, reading each column's properties in place: iterating the columns copied each one (its
         // name, type and spelling retained and released) for every field of every record.
         for index in columns.indices {
@@ -111,9 +136,13 @@ public struct RowValidator {
             }
             let value = columns[index].type.validate(field, context: context)
             if case .invalid(let reason) = value { return .rejected(field: columns[index].name, reason: reason) }
-            if isCategory[index], !categoryLabels[index].contains(ByteKey(trimmed)) {
+            if isCategory[index] {
+                if let id = categoryIDs[index][ByteKey(trimmed)] {
+                    values.append(.text(id))
+                    continue
+                }
                 if let reason = caseVariant(trimmed, column: index) { return .rejected(field: columns[index].name, reason: reason) }
-                newLabels.append((index, trimmed))
+                newLabels.append((index, field))
             }
             values.append(value)
         }
@@ -129,7 +158,14 @@ public struct RowValidator {
             }
             firstLineOfKey[ByteKey(key[...])] = record.line
         }
-        for (column, label) in newLabels { know(label, column: column) }
+        for (column, spelled) in newLabels { values[column] = .text(add(spelled, column: column)) }
         return .accepted(values)
     }
+}
+
+/// A category label a load adds to its lookup table: its id, the label (trimmed) and its spelling in the file.
+public struct AddedCategory: Sendable {
+    public let id: Int
+    public let label: String
+    public let spelling: String
 }
