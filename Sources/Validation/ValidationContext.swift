@@ -1,3 +1,5 @@
+import Records
+
 /// What field validation needs beyond the field itself: the latest allowed date and the reference lookups,
 /// which the loader reads from the database inside the load's transaction.
 public final class ValidationContext {
@@ -14,7 +16,11 @@ public final class ValidationContext {
     }
 
     let today: CalendarDate
-    private var lookups: [Reference: [String: [Target]]] = [:]
+    /// Each reference's keys (the key's bytes) with the rows they name.
+    private var lookups: [Reference: [ByteKey: [Target]]] = [:]
+    /// The reference resolved last, with its keys: a load resolves the same reference field after field,
+    /// and finding its keys by the reference hashed its query and variables every time.
+    private var recent: (reference: Reference, keys: [ByteKey: [Target]])?
 
     public init(today: CalendarDate = .today()) {
         self.today = today
@@ -27,15 +33,16 @@ public final class ValidationContext {
 
     /// Keeps the keys of `reference`: each key with the rows it names.
     public func store(_ reference: Reference, keys: [String: [Target]]) {
-        lookups[reference] = keys
+        lookups[reference] = Dictionary(uniqueKeysWithValues: keys.map { (ByteKey(copying: ArraySlice($0.key.utf8)), $0.value) })
+        recent = nil
     }
 
     func resolve(_ reference: Reference, key bytes: ArraySlice<UInt8>) -> FieldValue {
+        if recent?.reference != reference { recent = (reference, lookups[reference] ?? [:]) }
+        let matches = recent!.keys[ByteKey(bytes)] ?? []
+        if matches.count == 1 { return .text(matches[0].id) }
         let key = String(decoding: bytes, as: UTF8.self)
-        let matches = lookups[reference]?[key] ?? []
         switch matches.count {
-        case 1:
-            return .text(matches[0].id)
         case 0:
             return .invalid(bytes.isEmpty ? "required \(reference.noun) is empty" : "unknown \(reference.noun) \"\(key)\"")
         default:
