@@ -95,6 +95,15 @@ import Testing
     }
 
     @Test func test_ingest_role_loads_twice_but_cannot_change_the_schema() throws {
+        // Every index and constraint of the people tables, as the migrations made them: a load suspends the
+        // foreign keys and indexes of the tables it fills and must leave each as it was.
+        let schemaQuery: SQLQuery = """
+            SELECT string_agg(x, E'\n' ORDER BY x) FROM (
+                SELECT indexdef AS x FROM pg_indexes WHERE schemaname = 'people'
+                UNION ALL SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+                WHERE connamespace = 'people'::regnamespace) d
+            """
+        let schemaBefore = try database.connect().query(schemaQuery).rows[0][0]
         for _ in 1...2 {
             let run = try loadPeople(as: "pgpipe_ingest")
             #expect(run.status == 0, "\(run.stderr)")
@@ -103,6 +112,8 @@ import Testing
         let keys = try database.connect().query(
             "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'people'::regnamespace").rows[0].decode(Int.self, 0)
         #expect(keys == 3)
+        #expect(try database.connect().query(schemaQuery).rows[0][0] == schemaBefore)
+        #expect(try database.connect().query("SELECT count(*) FROM ingest.suspended_indexes").rows[0].decode(Int.self, 0) == 0)
 
         let ingest = try database.connect(as: "pgpipe_ingest")
         #expect(failure(ingest, "ALTER TABLE people.people ADD COLUMN x int") == "42501")
@@ -112,9 +123,12 @@ import Testing
         #expect(failure(ingest, "CREATE TABLE public.extra (x int)") == "42501")
         #expect(failure(ingest, "CALL ingest.apply_privileges()") == "42501")
         #expect(failure(ingest, "INSERT INTO ingest.suspended_foreign_keys (table_name, constraint_name, definition) VALUES ('people.people', 'x', 'CHECK (false)')") == "42501")
+        #expect(failure(ingest, "INSERT INTO ingest.suspended_indexes (table_name, index_name, is_constraint, definition) VALUES ('people.people', 'x', false, 'DROP TABLE people.people')") == "42501")
         // The owner's two functions reach the product's tables only, and keys they suspend must come back.
         #expect(failure(ingest, "SELECT ingest.begin_replacement('{pg_catalog.pg_class}')") == "42501")
         #expect(failure(ingest, "BEGIN; SELECT ingest.begin_replacement('{people.people}'); COMMIT") == "P0001")
+        // A table without foreign keys: its primary key's index, suspended, must come back before commit too.
+        #expect(failure(ingest, "BEGIN; SELECT ingest.begin_replacement('{wind.forecast_raw}'); COMMIT") == "P0001")
         #expect(try database.connect().query("SELECT count(*) FROM people.people").rows[0].decode(Int.self, 0) == 10_000)
     }
 
