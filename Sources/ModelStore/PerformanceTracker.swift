@@ -119,9 +119,12 @@ public struct PerformanceTracker {
             """).rows
         var counts: [String: [String: Int]] = [:]
         for row in rows {
-            // GROUPING has a bit set for each bucket the row is not grouped by, the first bucket's highest.
+            // GROUPING has a bit set for each bucket the row is not grouped by, the first bucket's highest: each
+            // row of these grouping sets has exactly one bit clear, its own bucket's.
             let grouping = try row.decode(Int.self, 0)
-            guard let index = inputs.indices.first(where: { grouping & (1 << (inputs.count - 1 - $0)) == 0 }) else { continue }
+            guard let index = inputs.indices.first(where: { grouping & (1 << (inputs.count - 1 - $0)) == 0 }) else {
+                preconditionFailure("GROUPING() gave \(grouping), which names no bucket")
+            }
             counts[inputs[index], default: [:]][try row.decode(String.self, 1 + index)] = try row.decode(Int.self, 1 + inputs.count)
         }
         return counts
