@@ -38,7 +38,7 @@ import Testing
         case ("census", let lookup, _) where censusColumns.contains(lookup) && constraint == "\(lookup)_label_check":
             return .rejected(file: "census.csv", field: lookup)
         case ("census", let lookup, _) where censusColumns.contains(lookup) && definition.contains("btrim(spelling) = label"):
-            return .notFromInput("the loader stores label as the trimmed spelling (CategoryIDs)")
+            return .notFromInput("the loader stores label as the trimmed spelling (RowValidator.addedCategories)")
         case ("census", "predictions", "predictions_probability_check"), ("census", "model_performance", "model_performance_check"),
             ("census", "model_performance", "model_performance_rows_check"), ("census", "feature_stability", "feature_stability_psi_check"):
             return .notFromInput("written by scoring and performance tracking from loaded rows")
