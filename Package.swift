@@ -40,8 +40,9 @@ let package = Package(
         .target(
             name: "Records",
             dependencies: ["CSQLite", "Failures", .product(name: "Crypto", package: "swift-crypto")]),
-        // Field types, dates, UTF-8, the row validator and the reject record. No database.
-        .target(name: "Validation", dependencies: ["Records"]),
+        // Field types, dates, UTF-8, the row validator (writing accepted rows as COPY text) and the reject record.
+        // No database.
+        .target(name: "Validation", dependencies: ["Records", "Formats"]),
         // Model formats and their maths: tree walk, one-hot encoding, logistic regression, metrics, drift.
         // Foundation only, so a prediction service links nothing else to reach it.
         .target(name: "Scoring"),
@@ -134,7 +135,7 @@ let package = Package(
         ),
         // Fast unit tests, no database: one target per module.
         .testTarget(name: "RecordsTests", dependencies: ["Records", "Validation", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Records"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Failures", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),

@@ -1,21 +1,9 @@
 import Formats
 import Records
-import Validation
 
 extension CopyText {
-    /// Appends one validated record as a row of COPY text: its values in the order validated, then its line.
-    static func appendRow(
-        _ values: [FieldValue], of record: SourceRecord, positions: [Int], to buffer: inout [UInt8]
-    ) {
-        for (index, value) in values.enumerated() {
-            switch value {
-            case .verbatim: appendEscaped(record.field(positions[index]), to: &buffer)
-            case .text(let text): appendEscaped(text.utf8, to: &buffer)
-            case .null: buffer.append(contentsOf: nullMarker)
-            case .invalid: preconditionFailure("an invalid field reached the COPY encoder")
-            }
-            buffer.append(UInt8(ascii: "\t"))
-        }
+    /// Ends a row whose values the validator wrote: the record's line, and its position in a JSON array.
+    static func endRow(of record: SourceRecord, in buffer: inout [UInt8]) {
         buffer.append(contentsOf: String(record.line).utf8)
         if let position = record.position {
             buffer.append(UInt8(ascii: "\t"))

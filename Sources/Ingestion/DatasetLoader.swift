@@ -276,12 +276,16 @@ public struct DatasetLoader {
         ) { writer in
             while let record = try open.source.next() {
                 counts.read += 1
-                switch open.validator.check(record, context: context) {
-                case .accepted(let values):
-                    try writer.withBuffer {
-                        $0.append(contentsOf: prefix)
-                        CopyText.appendRow(values, of: record, positions: open.validator.positions, to: &$0)
-                    }
+                // The row is written as it is checked, after the constants; a rejected one is taken back.
+                let verdict = try writer.withBuffer { row in
+                    let start = row.count
+                    row.append(contentsOf: prefix)
+                    let verdict = open.validator.check(record, context: context, appendingTo: &row)
+                    if case .accepted = verdict { CopyText.endRow(of: record, in: &row) } else { row.removeSubrange(start...) }
+                    return verdict
+                }
+                switch verdict {
+                case .accepted:
                     counts.loaded += 1
                 case .rejected(let field, let reason):
                     try rejects.record(Reject(source: open.source.sourceName, line: record.line, field: field, reason: reason, raw: record.raw, rawLength: record.rawLength))

@@ -39,8 +39,9 @@ public struct ByteKey: Hashable, Sendable {
         }
     }
 
-    @inline(__always)
-    private static func mix(_ value: UInt64) -> UInt64 {
+    /// splitmix64's finaliser: every bit of `value` moves about half of the result's bits.
+    @inlinable
+    public static func mix(_ value: UInt64) -> UInt64 {
         var value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
         value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
         return value ^ (value >> 31)

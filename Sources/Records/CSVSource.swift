@@ -89,19 +89,17 @@ public final class CSVSource: RecordSource {
     }
 
     /// The usual record, a line without quotes that the chunk in memory holds whole, split at its commas in
-    /// one pass; nil (nothing consumed) for any other, which the byte-wise reading below takes.
+    /// the pass that finds its end; nil (nothing consumed) for any other, which the byte-wise reading below takes.
     private func readPlainLine() throws -> SourceRecord? {
         var record: SourceRecord?
         _ = try input.withBufferedBytes { bytes in
-            guard let end = bytes.firstIndex(where: { $0 == Self.lf || $0 == Self.cr || $0 == Self.quote }), bytes[end] != Self.quote
-            else { return 0 }
+            var plain = SourceRecord(line: line, roomFor: lastSize)
+            guard let end = plain.takePlainLine(from: bytes, separatedBy: Self.comma) else { return 0 }
             var length = end + 1
             if bytes[end] == Self.cr {
                 guard end + 1 < bytes.count else { return 0 }  // a CRLF the chunk cuts in two
                 if bytes[end + 1] == Self.lf { length += 1 }
             }
-            var plain = SourceRecord(line: line, roomFor: lastSize)
-            plain.appendFields(of: UnsafeBufferPointer(rebasing: bytes[..<end]), separatedBy: Self.comma)
             record = plain
             return length
         }

@@ -1,6 +1,9 @@
 /// One record as a source read it: its fields' bytes (unquoted), where it started, and its raw bytes as they
 /// stand in the file, kept so that a reject can show exactly what was there.
 ///
+/// The fields are ranges of one buffer: a line without quotes is that buffer as it is (its raw bytes too,
+/// shared, and its fields the runs between its separators), so the usual record costs one copy of its line.
+///
 /// Memory per record is bounded, so a runaway record (an unclosed quote early in a large file, a binary file
 /// without line breaks) cannot hold the file in memory: past `maximumSize` bytes of values the record stops
 /// storing and is malformed, and at most `maximumRawKept` raw bytes are kept for the reject.
@@ -19,7 +22,10 @@ public struct SourceRecord {
     /// A structural problem the reader found (an unclosed quote, a stray quote); the record is rejected.
     public var malformation: String?
     private var values: [UInt8] = []
-    private var ends: [Int] = []
+    /// Where each field's bytes are in `values`.
+    private var bounds: [Range<Int>] = []
+    /// Where the field being read began in `values`.
+    private var fieldStart = 0
     /// Positions of fields that hold no value at all (SQL NULL in a database source); CSV has none.
     public private(set) var nullFields: [Int] = []
 
@@ -28,29 +34,51 @@ public struct SourceRecord {
     }
 
     /// How much a record holds: a source's records are alike, so the next one's buffers start this size
-    /// (filled from empty, the three arrays were reallocated about twenty times a census record).
+    /// (filled from empty, the arrays were reallocated about twenty times a census record).
     struct Size {
         var values = 0, fields = 0, raw = 0
     }
 
-    var size: Size { Size(values: values.count, fields: ends.count, raw: raw.count) }
+    var size: Size { Size(values: values.count, fields: bounds.count, raw: raw.count) }
 
     /// A record with room for `size` (each buffer's room at most 64 KiB: a runaway record sizes no other).
     init(line: Int, roomFor size: Size) {
         self.line = line
         let limit = 1 << 16
         values.reserveCapacity(min(size.values, limit))
-        ends.reserveCapacity(min(size.fields, limit))
+        bounds.reserveCapacity(min(size.fields, limit))
         raw.reserveCapacity(min(size.raw, limit))
     }
 
-    public var fieldCount: Int { ends.count }
+    public var fieldCount: Int { bounds.count }
 
     public func field(_ index: Int) -> ArraySlice<UInt8> {
-        values[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        values[bounds[index]]
     }
 
     public var fields: [ArraySlice<UInt8>] { (0..<fieldCount).map(field) }
+
+    /// The fields as views of the record's buffer, valid only inside `body`: a validator reads each field in
+    /// place, without a slice (and its retain and release) per field.
+    public func withFields<Result>(_ body: (Fields) throws -> Result) rethrows -> Result {
+        try values.withUnsafeBufferPointer { values in
+            try bounds.withUnsafeBufferPointer { bounds in try body(Fields(values: values, bounds: bounds)) }
+        }
+    }
+
+    /// A record's fields, each the bytes of one.
+    public struct Fields {
+        let values: UnsafeBufferPointer<UInt8>
+        let bounds: UnsafeBufferPointer<Range<Int>>
+
+        public var count: Int { bounds.count }
+
+        @inline(__always)
+        public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+            let range = bounds[index]
+            return UnsafeBufferPointer(start: values.baseAddress.map { $0 + range.lowerBound }, count: range.count)
+        }
+    }
 
     @inline(__always)
     mutating func append(_ byte: UInt8) {
@@ -81,20 +109,35 @@ public struct SourceRecord {
         if raw.count < Self.maximumRawKept { raw.append(byte) }
     }
 
-    mutating func endField() { ends.append(values.count) }
+    mutating func endField() {
+        bounds.append(fieldStart..<values.count)
+        fieldStart = values.count
+    }
 
-    /// Appends the fields of a line with no quotes: its bytes split at each `separator` (its raw bytes
-    /// the whole line).
-    mutating func appendFields(of line: UnsafeBufferPointer<UInt8>, separatedBy separator: UInt8) {
-        appendRaw(contentsOf: line)
+    /// Takes the line at the start of `bytes` as this (empty) record when the line has no quote and ends
+    /// within `bytes`: its fields are the runs between `separator`s, found in the same pass that finds the
+    /// line's end. Returns the index of the line's end (its CR or LF), or nil when the line is not such a
+    /// line, or longer than the raw bytes a record keeps (the record is then to be dropped).
+    mutating func takePlainLine(from bytes: UnsafeBufferPointer<UInt8>, separatedBy separator: UInt8) -> Int? {
+        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), quote = UInt8(ascii: "\"")
         var start = 0
-        for index in line.indices where line[index] == separator {
-            append(contentsOf: UnsafeBufferPointer(rebasing: line[start..<index]))
-            endField()
-            start = index + 1
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == separator {
+                bounds.append(start..<index)
+                start = index + 1
+            } else if byte == lf || byte == cr {
+                guard index <= Self.maximumRawKept else { return nil }
+                bounds.append(start..<index)
+                values.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<index]))
+                raw = values
+                rawLength = index
+                return index
+            } else if byte == quote {
+                return nil
+            }
         }
-        append(contentsOf: UnsafeBufferPointer(rebasing: line[start...]))
-        endField()
+        return nil
     }
 
     /// Keeps only the first `length` bytes of the record as its raw text (the record was cut short there).
@@ -104,7 +147,7 @@ public struct SourceRecord {
     }
 
     mutating func appendNullField() {
-        nullFields.append(ends.count)
+        nullFields.append(bounds.count)
         endField()
     }
 

@@ -11,8 +11,9 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD`; nil unless it is a real calendar date.
     public init?(iso text: String) {
-        let bytes = Array(text.utf8)[...]
-        guard Self.problem(in: bytes, latest: CalendarDate(year: 9999, month: 12, day: 31)!) == nil else { return nil }
+        let bytes = Array(text.utf8)
+        let problem = bytes.withUnsafeBufferPointer { Self.problem(in: $0, latest: CalendarDate(year: 9999, month: 12, day: 31)!) }
+        guard problem == nil else { return nil }
         func number(_ range: Range<Int>) -> Int { Int(String(decoding: bytes[range], as: UTF8.self))! }
         self.init(year: number(0..<4), month: number(5..<7), day: number(8..<10))
     }
@@ -57,8 +58,7 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
     }
 
     /// nil when `bytes` are a real date no later than `latest`, else the reason.
-    static func problem(in bytes: ArraySlice<UInt8>, latest: CalendarDate) -> String? {
-        let digits = Array(bytes)
+    static func problem(in digits: UnsafeBufferPointer<UInt8>, latest: CalendarDate) -> String? {
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for byte in digits[range] {

@@ -1,3 +1,5 @@
+import Formats
+
 /// What a field must hold, and how it becomes a COPY value. Every type first requires valid UTF-8 without
 /// NUL bytes (Postgres text cannot hold NUL), so a name is stored byte for byte or not at all.
 public enum FieldType: Sendable {
@@ -33,73 +35,87 @@ extension FieldType {
     }
 }
 
-/// A field's verdict: the bytes to send to COPY, or why the row is rejected.
-public enum FieldValue {
-    /// The field's own bytes are the value.
-    case verbatim
-    case null
-    case text(String)
-    case invalid(String)
-}
-
 extension FieldType {
-    func validate(_ bytes: ArraySlice<UInt8>, context: ValidationContext) -> FieldValue {
-        if let problem = UTF8Check.problem(in: bytes) { return .invalid(problem) }
-        let trimmed = bytes.trimmingSpaces()
+    /// Checks a field and appends its value to `row` as COPY text; nil when it is acceptable, else the reason
+    /// it is not (part of the value may then be in `row`: the caller drops the row). `trimmed` is the field
+    /// without the spaces around it. A category is appended as its label; `RowValidator` sends its id instead.
+    func encode(
+        _ field: UnsafeBufferPointer<UInt8>, trimmed: UnsafeBufferPointer<UInt8>, context: ValidationContext, into row: inout [UInt8]
+    ) -> String? {
+        if let problem = UTF8Check.problem(in: field) { return problem }
         switch self {
         case .text:
-            return bytes.isEmpty ? .invalid("required text is empty") : .verbatim
+            if field.isEmpty { return "required text is empty" }
+            CopyText.appendEscaped(field, to: &row)
         case .optionalText:
-            return bytes.isEmpty ? .null : .verbatim
+            if field.isEmpty { row.append(contentsOf: CopyText.nullMarker) } else { CopyText.appendEscaped(field, to: &row) }
         case .rawText:
-            return .verbatim
+            CopyText.appendEscaped(field, to: &row)
         case .pastDate:
-            return CalendarDate.problem(in: bytes, latest: context.today).map(FieldValue.invalid) ?? .verbatim
+            if let problem = CalendarDate.problem(in: field, latest: context.today) { return problem }
+            row.append(contentsOf: field)
         case .reference(let reference):
-            return context.resolve(reference, key: bytes)
+            return context.resolve(reference, key: field, into: &row)
         case .integer(let range):
-            guard let value = Number.integer(trimmed) else { return .invalid("not a whole number") }
-            guard range.contains(value) else { return .invalid("\(value) is outside \(range.lowerBound)...\(range.upperBound)") }
+            guard let value = Number.integer(trimmed) else { return "not a whole number" }
+            guard range.contains(value) else { return "\(value) is outside \(range.lowerBound)...\(range.upperBound)" }
             // Written as Postgres prints it (the usual case): sent as it is, without a String made per field.
-            return trimmed.count == bytes.count && Number.isCanonical(trimmed) ? .verbatim : .text(String(value))
+            if trimmed.count == field.count && Number.isCanonical(trimmed) { row.append(contentsOf: field) } else { row.append(contentsOf: String(value).utf8) }
         case .decimal(let nonNegative):
-            guard Number.isDecimal(trimmed) else { return .invalid("not a decimal number") }
-            let text = String(decoding: trimmed, as: UTF8.self)
+            guard Number.isDecimal(trimmed) else { return "not a decimal number" }
             if nonNegative, trimmed.first == UInt8(ascii: "-"), trimmed.contains(where: Number.isNonZeroDigit) {
-                return .invalid("\(text) is below 0")
+                return "\(String(decoding: trimmed, as: UTF8.self)) is below 0"
             }
-            return .text(text)
+            row.append(contentsOf: trimmed)
         case .category:
-            if trimmed.isEmpty { return .invalid("required category is blank") }
-            return trimmed.count > Column.indexedTextLimit
-                ? .invalid("category is \(trimmed.count) bytes long, more than \(Column.indexedTextLimit)") : .verbatim
+            if let problem = Self.categoryProblem(trimmed) { return problem }
+            CopyText.appendEscaped(trimmed, to: &row)
         case .choice(let values):
-            let key = String(decoding: trimmed, as: UTF8.self)
-            guard let value = values[key] else {
-                return .invalid("\"\(key)\" is not one of \(values.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+            guard let value = values.first(where: { $0.key.utf8.elementsEqual(trimmed) })?.value else {
+                let key = String(decoding: trimmed, as: UTF8.self)
+                return "\"\(key)\" is not one of \(values.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))"
             }
-            return .text(value)
+            CopyText.appendEscaped(value.utf8, to: &row)
         }
+        return nil
+    }
+
+    /// Why a category label (trimmed, valid UTF-8) cannot be stored, nil when it can.
+    static func categoryProblem(_ trimmed: UnsafeBufferPointer<UInt8>) -> String? {
+        if trimmed.isEmpty { return "required category is blank" }
+        return trimmed.count > Column.indexedTextLimit ? "category is \(trimmed.count) bytes long, more than \(Column.indexedTextLimit)" : nil
     }
 }
 
-extension ArraySlice<UInt8> {
-    public func trimmingSpaces() -> ArraySlice<UInt8> {
+extension UnsafeBufferPointer<UInt8> {
+    /// The bytes without the spaces before and after them.
+    @inline(__always)
+    func trimmingSpaces() -> UnsafeBufferPointer<UInt8> {
         let space = UInt8(ascii: " ")
-        guard let first = firstIndex(where: { $0 != space }) else { return self[endIndex...] }
-        return self[first...lastIndex(where: { $0 != space })!]
+        var start = 0, end = count
+        while start < end, self[start] == space { start += 1 }
+        while end > start, self[end - 1] == space { end -= 1 }
+        return start == 0 && end == count ? self : UnsafeBufferPointer(rebasing: self[start..<end])
+    }
+
+    /// Whether the bytes are those of `other`.
+    @inline(__always)
+    func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == other.count && (isEmpty || memcmp(baseAddress!, other.baseAddress!, count) == 0)
     }
 }
 
 /// Number syntax as Postgres's integer and numeric input accept it, without exponents.
 enum Number {
-    static func isInteger(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let digits = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    static func isInteger(_ bytes: Bytes) -> Bool {
+        let digits = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? Bytes(rebasing: bytes.dropFirst()) : bytes
         return !digits.isEmpty && digits.count <= 18 && digits.allSatisfy(isDigit)
     }
 
     /// The value of an integer as `isInteger` accepts it, read from the bytes.
-    static func integer(_ bytes: ArraySlice<UInt8>) -> Int? {
+    static func integer(_ bytes: Bytes) -> Int? {
         guard isInteger(bytes) else { return nil }
         let negative = bytes.first == UInt8(ascii: "-")
         var value = 0
@@ -110,17 +126,17 @@ enum Number {
     }
 
     /// An integer spelled as Postgres prints it: no sign but a minus, no leading zero, no `-0`.
-    static func isCanonical(_ integer: ArraySlice<UInt8>) -> Bool {
-        let digits = integer.first == UInt8(ascii: "-") ? integer.dropFirst() : integer
+    static func isCanonical(_ integer: Bytes) -> Bool {
+        let digits = integer.first == UInt8(ascii: "-") ? Bytes(rebasing: integer.dropFirst()) : integer
         guard let first = digits.first, integer.first != UInt8(ascii: "+") else { return false }
         return first != UInt8(ascii: "0") || (digits.count == 1 && digits.count == integer.count)
     }
 
-    static func isDecimal(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, isInteger(whole) || (whole.isEmpty && parts.count == 2) else { return false }
-        return parts.count == 1
-            || (!parts[1].isEmpty && parts[1].count <= maximumFractionDigits && parts[1].allSatisfy(isDigit))
+    static func isDecimal(_ bytes: Bytes) -> Bool {
+        guard let point = bytes.firstIndex(of: UInt8(ascii: ".")) else { return isInteger(bytes) }
+        let whole = Bytes(rebasing: bytes[..<point]), fraction = Bytes(rebasing: bytes[(point + 1)...])
+        guard whole.isEmpty || isInteger(whole) else { return false }
+        return !fraction.isEmpty && fraction.count <= maximumFractionDigits && fraction.allSatisfy(isDigit)
     }
 
     /// Digits after the decimal point Postgres's numeric input accepts.
@@ -130,3 +146,9 @@ enum Number {
 
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

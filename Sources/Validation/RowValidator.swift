@@ -1,10 +1,12 @@
+import Formats
 import Records
 
 /// Checks one input's records: the header against the declared columns (once), then each record's shape,
-/// fields and uniqueness. A record passes whole or is rejected with the first problem found.
+/// fields and uniqueness. A record passes whole or is rejected with the first problem found; one that passes
+/// is written as COPY text as its fields are checked, so no value is held between the check and the row.
 public struct RowValidator {
     public enum Verdict {
-        case accepted([FieldValue])
+        case accepted
         case rejected(field: String?, reason: String)
     }
 
@@ -15,21 +17,21 @@ public struct RowValidator {
     /// For each declared column, its position in the source's columns.
     public let positions: [Int]
     private let sourceWidth: Int
-    private let keyPositions: [Int]
-    private let keyIndexes: [Int]
-    /// By category column, each label known (trimmed, exact bytes) with its lookup id as COPY text: the
-    /// lookup table's rows (`knowCategoryLabels`), then the labels accepted records add, numbered on from the
-    /// table's largest id in order of first appearance. One lookup per field says both whether a label is new
-    /// and what to send for it.
-    private var categoryIDs: [[ByteKey: String]]
+    /// Per declared column: whether it is part of the unique key.
+    private let isKey: [Bool]
+    /// By category column, each label known (trimmed, exact bytes) with its lookup id: the lookup table's
+    /// rows (`knowCategoryLabels`), then the labels accepted records add, numbered on from the table's
+    /// largest id in order of first appearance. One lookup per field says both whether a label is new and
+    /// what to send for it.
+    private var labels: [LabelTable]
     private var nextCategoryID: [Int]
     /// The labels accepted records added, by column, as the lookup tables are to get them.
     public private(set) var addedCategories: [[AddedCategory]]
     /// Known labels folded to lower case, with the spelling first seen; by column.
     private var categoryFolded: [Int: [String: String]] = [:]
     private var firstLineOfKey: [ByteKey: Int] = [:]
-    /// Per column: its `missing` spelling as bytes, and whether it is a category.
-    private let missingSpellings: [ByteKey?]
+    /// Per column: its `missing` spelling's bytes, and whether it is a category.
+    private let missingSpellings: [[UInt8]?]
     private let isCategory: [Bool]
 
     /// Matches the source's columns to the declared ones by name; a missing, unknown or repeated column
@@ -51,20 +53,19 @@ public struct RowValidator {
             }
             return position
         }
+        if let key = uniqueKey.first(where: { !declared.contains($0) }) {
+            throw fail("the unique key names \"\(key)\", which is not a column")
+        }
         self.positions = positions
         self.name = name
         self.columns = columns
         self.uniqueKey = uniqueKey
         sourceWidth = source.columns.count
-        keyIndexes = try uniqueKey.map { key in
-            guard let index = declared.firstIndex(of: key) else { throw fail("the unique key names \"\(key)\", which is not a column") }
-            return index
-        }
-        keyPositions = keyIndexes.map { positions[$0] }
-        categoryIDs = Array(repeating: [:], count: columns.count)
+        isKey = declared.map(uniqueKey.contains)
+        labels = Array(repeating: LabelTable(), count: columns.count)
         nextCategoryID = Array(repeating: 1, count: columns.count)
         addedCategories = Array(repeating: [], count: columns.count)
-        missingSpellings = columns.map { $0.missing.map { ByteKey(ArraySlice($0.utf8)) } }
+        missingSpellings = columns.map { $0.missing.map { Array($0.utf8) } }
         isCategory = columns.map(\.type.isCategory)
     }
 
@@ -74,92 +75,110 @@ public struct RowValidator {
     public mutating func knowCategoryLabels(_ rows: [(id: Int, label: String)], column: String) {
         guard let index = columns.firstIndex(where: { $0.name == column }) else { return }
         for row in rows.sorted(by: { $0.id < $1.id }) {
-            know(Array(row.label.utf8)[...], id: String(row.id), column: index)
+            Array(row.label.utf8).withUnsafeBufferPointer { know($0, id: row.id, column: index) }
             nextCategoryID[index] = max(nextCategoryID[index], row.id + 1)
         }
     }
 
     /// A label not yet known that differs from a known one only in upper and lower case (`female` beside
     /// `Female`) would become a category of its own and split every share it is counted in: it is refused.
-    private func caseVariant(_ label: ArraySlice<UInt8>, column: Int) -> String? {
+    private func caseVariant(_ label: UnsafeBufferPointer<UInt8>, column: Int) -> String? {
         let text = String(decoding: label, as: UTF8.self)
         guard let known = categoryFolded[column]?[text.lowercased()], known != text else { return nil }
         return "category \"\(text)\" differs from the known \"\(known)\" only in upper and lower case"
     }
 
-    private mutating func know(_ label: ArraySlice<UInt8>, id: String, column: Int) {
-        guard categoryIDs[column][ByteKey(label)] == nil else { return }
-        categoryIDs[column][ByteKey(copying: label)] = id
+    private mutating func know(_ label: UnsafeBufferPointer<UInt8>, id: Int, column: Int) {
+        guard labels[column].find(label) == nil else { return }
+        labels[column].insert(label, id: id)
         let text = String(decoding: label, as: UTF8.self), folded = text.lowercased()
         if categoryFolded[column]?[folded] == nil { categoryFolded[column, default: [:]][folded] = text }
     }
 
-    /// Numbers a label an accepted record brings (as spelled in its field) and returns its id as COPY text.
-    private mutating func add(_ spelled: ArraySlice<UInt8>, column: Int) -> String {
-        let label = spelled.trimmingSpaces()
+    /// Numbers the label an accepted record brings (as spelled in its field) with the id it was sent as.
+    private mutating func add(_ spelled: [UInt8], column: Int) {
         let id = nextCategoryID[column]
         nextCategoryID[column] += 1
-        know(label, id: String(id), column: column)
-        addedCategories[column].append(
-            AddedCategory(id: id, label: String(decoding: label, as: UTF8.self), spelling: String(decoding: spelled, as: UTF8.self)))
-        return String(id)
+        spelled.withUnsafeBufferPointer { spelled in
+            let label = spelled.trimmingSpaces()
+            know(label, id: id, column: column)
+            addedCategories[column].append(
+                AddedCategory(id: id, label: String(decoding: label, as: UTF8.self), spelling: String(decoding: spelled, as: UTF8.self)))
+        }
     }
 
-    public mutating func check(_ record: SourceRecord, context: ValidationContext) -> Verdict {
+    /// Checks `record` and, when it passes, appends its values to `row` as COPY text, each followed by a tab
+    /// (the caller ends the row); a rejected record leaves `row` as it was.
+    public mutating func check(_ record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8]) -> Verdict {
         if let malformation = record.malformation {
             return .rejected(field: nil, reason: malformation)
         }
         guard record.fieldCount == sourceWidth else {
             return .rejected(field: nil, reason: "expected \(sourceWidth) fields, found \(record.fieldCount)")
         }
-        var values: [FieldValue] = []
-        values.reserveCapacity(positions.count)
-        // Labels this record would add (the fields as spelled): numbered only once it is accepted whole.
-        var newLabels: [(column: Int, spelled: ArraySlice<UInt8>)] = []
+        let start = row.count
+        let verdict = record.withFields { fields in checkFields(fields, of: record, context: context, appendingTo: &row) }
+        if case .rejected = verdict { row.removeSubrange(start...) }
+        return verdict
+    }
+
+    private mutating func checkFields(
+        _ fields: SourceRecord.Fields, of record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8]
+    ) -> Verdict {
+        // Labels this record would add (the fields as spelled), sent with the next ids and numbered for good
+        // only once the record is accepted whole.
+        var newLabels: [(column: Int, spelled: [UInt8])] = []
+        var key: [UInt8] = []
         // By index, reading each column's properties in place: iterating the columns copied each one (its
         // name, type and spelling retained and released) for every field of every record.
         for index in columns.indices {
             let position = positions[index]
-            let field = record.field(position)
+            let valueStart = row.count
+            defer { row.append(UInt8(ascii: "\t")) }
             if record.isNull(position) {
                 guard columns[index].nullable else { return .rejected(field: columns[index].name, reason: "required value is NULL") }
-                values.append(.null)
+                row.append(contentsOf: CopyText.nullMarker)
                 continue
             }
+            let field = fields[position]
             let trimmed = field.trimmingSpaces()
-            if let missing = missingSpellings[index], ByteKey(trimmed) == missing {
-                values.append(.null)
+            if let missing = missingSpellings[index], missing.withUnsafeBufferPointer(trimmed.equals) {
+                row.append(contentsOf: CopyText.nullMarker)
                 continue
             }
             if let limit = columns[index].maxBytes, field.count > limit {
                 return .rejected(field: columns[index].name, reason: "value is \(field.count) bytes long, more than \(limit)")
             }
-            let value = columns[index].type.validate(field, context: context)
-            if case .invalid(let reason) = value { return .rejected(field: columns[index].name, reason: reason) }
             if isCategory[index] {
-                if let id = categoryIDs[index][ByteKey(trimmed)] {
-                    values.append(.text(id))
-                    continue
+                if let problem = UTF8Check.problem(in: field) ?? FieldType.categoryProblem(trimmed) {
+                    return .rejected(field: columns[index].name, reason: problem)
                 }
-                if let reason = caseVariant(trimmed, column: index) { return .rejected(field: columns[index].name, reason: reason) }
-                newLabels.append((index, field))
+                if let entry = labels[index].find(trimmed) {
+                    labels[index].appendID(of: entry, to: &row)
+                } else {
+                    if let reason = caseVariant(trimmed, column: index) { return .rejected(field: columns[index].name, reason: reason) }
+                    // A label new to this column: it gets the next id if the record is accepted.
+                    row.append(contentsOf: String(nextCategoryID[index]).utf8)
+                    newLabels.append((index, Array(field)))
+                }
+            } else if let problem = columns[index].type.encode(field, trimmed: trimmed, context: context, into: &row) {
+                return .rejected(field: columns[index].name, reason: problem)
             }
-            values.append(value)
+            if isKey[index] {
+                // The value as sent (` 01` and `1` are one integer key); NUL cannot occur in a valid field,
+                // so it separates the key's values unambiguously.
+                key.append(contentsOf: row[valueStart...])
+                key.append(0)
+            }
         }
-        if !keyPositions.isEmpty {
-            var key: [UInt8] = []
-            for (index, position) in zip(keyIndexes, keyPositions) {
-                // The value as stored (` 01` and `1` are one integer key), else the field's bytes.
-                if case .text(let text) = values[index] { key.append(contentsOf: text.utf8) } else { key.append(contentsOf: record.field(position)) }
-                key.append(0)  // NUL cannot occur in a valid field, so it separates unambiguously
-            }
+        if !key.isEmpty {
             if let first = firstLineOfKey[ByteKey(key[...])] {
                 return .rejected(field: nil, reason: "duplicate of line \(first) (\(uniqueKey.joined(separator: ", ")))")
             }
             firstLineOfKey[ByteKey(key[...])] = record.line
         }
-        for (column, spelled) in newLabels { values[column] = .text(add(spelled, column: column)) }
-        return .accepted(values)
+        for (column, spelled) in newLabels { add(spelled, column: column) }
+        return .accepted
     }
 }
 

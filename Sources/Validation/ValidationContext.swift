@@ -1,3 +1,4 @@
+import Formats
 import Records
 
 /// What field validation needs beyond the field itself: the latest allowed date and the reference lookups,
@@ -37,17 +38,21 @@ public final class ValidationContext {
         recent = nil
     }
 
-    func resolve(_ reference: Reference, key bytes: ArraySlice<UInt8>) -> FieldValue {
+    /// Appends the id of the row `key` names to `row`; nil when it names one, else why not.
+    func resolve(_ reference: Reference, key bytes: UnsafeBufferPointer<UInt8>, into row: inout [UInt8]) -> String? {
         if recent?.reference != reference { recent = (reference, lookups[reference] ?? [:]) }
-        let matches = recent!.keys[ByteKey(bytes)] ?? []
-        if matches.count == 1 { return .text(matches[0].id) }
+        let matches = recent!.keys[ByteKey(ArraySlice(bytes))] ?? []
+        if matches.count == 1 {
+            CopyText.appendEscaped(matches[0].id.utf8, to: &row)
+            return nil
+        }
         let key = String(decoding: bytes, as: UTF8.self)
         switch matches.count {
         case 0:
-            return .invalid(bytes.isEmpty ? "required \(reference.noun) is empty" : "unknown \(reference.noun) \"\(key)\"")
+            return bytes.isEmpty ? "required \(reference.noun) is empty" : "unknown \(reference.noun) \"\(key)\""
         default:
             let labels = matches.map(\.label).joined(separator: "; ")
-            return .invalid("ambiguous \(reference.noun) \"\(key)\": \(matches.count) match (\(labels))")
+            return "ambiguous \(reference.noun) \"\(key)\": \(matches.count) match (\(labels))"
         }
     }
 }

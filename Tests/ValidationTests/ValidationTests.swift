@@ -1,11 +1,22 @@
+import Foundation
+import Records
 @testable import Validation
 import Testing
 
 @Suite struct ValidationTests {
     let context = ValidationContext(today: CalendarDate(year: 2026, month: 11, day: 22)!)
 
+    /// The COPY text a field becomes, or why it is rejected.
+    func encoded(_ type: FieldType, _ bytes: [UInt8]) -> Result<String, Rejected> {
+        var row: [UInt8] = []
+        let problem = bytes.withUnsafeBufferPointer { type.encode($0, trimmed: $0.trimmingSpaces(), context: context, into: &row) }
+        return problem.map { .failure(Rejected(reason: $0)) } ?? .success(String(decoding: row, as: UTF8.self))
+    }
+
+    struct Rejected: Error { let reason: String }
+
     func verdict(_ type: FieldType, _ bytes: [UInt8]) -> String? {
-        if case .invalid(let reason) = type.validate(bytes[...], context: context) { return reason }
+        if case .failure(let rejected) = encoded(type, bytes) { return rejected.reason }
         return nil
     }
 
@@ -37,11 +48,7 @@ import Testing
     /// The COPY text an integer field becomes: its own bytes when Postgres would print the value so, else
     /// the value as Postgres prints it.
     func integerText(_ text: String) -> String? {
-        switch FieldType.integer(-1000...1000).validate(Array(text.utf8)[...], context: context) {
-        case .verbatim: text
-        case .text(let value): value
-        default: nil
-        }
+        try? encoded(.integer(-1000...1000), Array(text.utf8)).get()
     }
 
     @Test func test_integers_are_sent_as_postgres_prints_them() {
@@ -76,6 +83,104 @@ import Testing
 
     @Test func test_nul_byte_is_rejected() {
         #expect(verdict(.text, [UInt8(ascii: "a"), 0, UInt8(ascii: "b")]) == "NUL byte at byte 2 of the field")
+    }
+
+    /// ASCII is checked a word at a time: a NUL or a byte of 0x80 or more at any place of a word or of the
+    /// tail after the last whole word is found, and every other ASCII byte (0x01, 0x7F, next to NUL) passes.
+    @Test func test_ascii_check_finds_nul_and_high_bytes_at_every_offset() {
+        for length in 1...20 {
+            for place in 0..<length {
+                for bad: UInt8 in [0, 0x80, 0xFF] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[place] = bad
+                    #expect(bytes.withUnsafeBufferPointer(UTF8Check.isPlainASCII) == false, "\(length) \(place) \(bad)")
+                }
+                var edges = [UInt8](repeating: 0x01, count: length)
+                edges[place] = 0x7F
+                #expect(edges.withUnsafeBufferPointer(UTF8Check.isPlainASCII), "\(length) \(place)")
+            }
+        }
+        #expect(verdict(.text, Array("abcdefgh".utf8) + [0] + Array("ij".utf8)) == "NUL byte at byte 9 of the field")
+    }
+
+    @Test func test_values_are_sent_as_copy_text() throws {
+        #expect(try encoded(.text, Array("a\tb\\c\nd".utf8)).get() == "a\\tb\\\\c\\nd")
+        #expect(try encoded(.optionalText, []).get() == "\\N")
+        #expect(try encoded(.rawText, []).get() == "")
+        #expect(try encoded(.pastDate, Array("2024-02-29".utf8)).get() == "2024-02-29")
+        #expect(try encoded(.choice(["50000+.": "true", "- 50000.": "false"]), Array(" - 50000. ".utf8)).get() == "false")
+        #expect(verdict(.choice(["y": "true", "n": "false"]), "yes") == "\"yes\" is not one of \"n\", \"y\"")
+        #expect(try encoded(.category, Array(" Not in universe ".utf8)).get() == "Not in universe")
+        #expect(verdict(.category, "  ") == "required category is blank")
+    }
+
+    @Test func test_decimals_are_sent_trimmed_and_checked_like_postgres_numeric() throws {
+        for (field, sent) in [("1032.38", "1032.38"), (" 0.5 ", "0.5"), (".5", ".5"), ("-0.00", "-0.00"), ("12", "12"), ("+3.25", "+3.25")] {
+            #expect(try encoded(.decimal(nonNegative: true), Array(field.utf8)).get() == sent, "\(field)")
+        }
+        for field in ["", ".", "5.", "1e3", "1.2.3", "-.5", "1,5", "0x1", "1. 5"] {
+            #expect(verdict(.decimal(nonNegative: false), field) == "not a decimal number", "\(field)")
+        }
+        #expect(verdict(.decimal(nonNegative: true), "-0.01") == "-0.01 is below 0")
+        #expect(verdict(.decimal(nonNegative: false), "-0.01") == nil)
+    }
+
+    @Test func test_label_table_finds_every_label_it_holds_and_no_other() {
+        var table = LabelTable()
+        // Labels alike in length and in their first and last eight bytes collide in the hash and are told
+        // apart by their bytes; the table grows past its first size.
+        let labels = (0..<200).map { "Not in universe \($0 % 10) or children \($0)" } + ["", "a", "Male", "Female"]
+        for (id, label) in labels.enumerated() {
+            Array(label.utf8).withUnsafeBufferPointer { table.insert($0, id: id + 1) }
+        }
+        #expect(table.count == labels.count)
+        for (id, label) in labels.enumerated() {
+            let entry = Array(label.utf8).withUnsafeBufferPointer { table.find($0) }
+            var sent: [UInt8] = []
+            if let entry { table.appendID(of: entry, to: &sent) }
+            #expect(String(decoding: sent, as: UTF8.self) == String(id + 1), "\(label)")
+        }
+        for missing in ["male", "Not in universe 1 or children 2", "Femal", "Female "] {
+            #expect(Array(missing.utf8).withUnsafeBufferPointer { table.find($0) } == nil, "\(missing)")
+        }
+    }
+
+    @Test func test_row_validator_writes_accepted_rows_and_takes_back_rejected_ones() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("validator-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let lines = [
+            "id,sex,age,note",
+            "1,Male, 07,plain",    // a known label, an integer sent as Postgres prints it
+            "2,Other,30,",         // a new label (id 3) and an empty optional text
+            "3,Unknown,x,z",       // its new label is not kept: the record is rejected
+            "4,Unknown,40,z",      // so this one's new label is id 4
+            "5,male,50,z",         // a case variant of a known label
+            "1,Other,60,z",        // a duplicate key
+            "6,Other,?,tab\there", // the same new label again, a missing value, a field needing escapes
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let source = try CSVSource(input: try FileInput(path: file.path))
+        var validator = try RowValidator(
+            name: "test",
+            columns: [Column("id", .integer(1...9)), Column("sex", .category), Column("age", .integer(0...150), missing: "?"), Column("note", .optionalText)],
+            uniqueKey: ["id"], source: source)
+        validator.knowCategoryLabels([(id: 2, label: "Female"), (id: 1, label: "Male")], column: "sex")
+        var row = Array("prefix|".utf8)
+        var verdicts: [String] = []
+        while let record = try source.next() {
+            switch validator.check(record, context: context, appendingTo: &row) {
+            case .accepted: row.append(UInt8(ascii: "|"))
+            case .rejected(let field, let reason): verdicts.append("\(record.line) \(field ?? "-"): \(reason)")
+            }
+        }
+        #expect(String(decoding: row, as: UTF8.self)
+            == "prefix|1\t1\t7\tplain\t|2\t3\t30\t\\N\t|4\t4\t40\tz\t|6\t3\t\\N\ttab\\there\t|")
+        #expect(verdicts == [
+            "4 age: not a whole number",
+            "6 sex: category \"male\" differs from the known \"Male\" only in upper and lower case",
+            "7 -: duplicate of line 2 (id)",
+        ])
+        #expect(validator.addedCategories[1].map { "\($0.id) \($0.label)" } == ["3 Other", "4 Unknown"])
     }
 
     @Test func test_reject_raw_text_shows_bad_bytes_as_replacement_characters() {
