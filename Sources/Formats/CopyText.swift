@@ -7,8 +7,34 @@ public enum CopyText {
     public static func appendFields(_ values: [String?], to buffer: inout [UInt8]) {
         for (index, value) in values.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: "\t")) }
-            if let value { appendEscaped(value.utf8, to: &buffer) } else { buffer.append(contentsOf: nullMarker) }
+            if let value { appendEscaped(value.utf8, to: &buffer) } else { appendNull(to: &buffer) }
         }
+    }
+
+    /// Appends an integer's decimal digits (a minus first when it is negative), without a `String` made for it.
+    @inlinable
+    public static func appendInteger(_ value: Int, to buffer: inout [UInt8]) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var rest = value.magnitude, length = 1
+        while rest >= 10 {
+            rest /= 10
+            length += 1
+        }
+        buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: length))
+        rest = value.magnitude
+        var index = buffer.count
+        repeat {
+            index -= 1
+            buffer[index] += UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
+    }
+
+    /// Appends `\N`, NULL (as `nullMarker`, without reading the array).
+    @inlinable
+    public static func appendNull(to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "\\"))
+        buffer.append(UInt8(ascii: "N"))
     }
 
     /// Inlinable, so each caller gets a version specialised to its byte sequence (a generic one, called

@@ -118,24 +118,46 @@ public struct SourceRecord {
     /// within `bytes`: its fields are the runs between `separator`s, found in the same pass that finds the
     /// line's end. Returns the index of the line's end (its CR or LF), or nil when the line is not such a
     /// line, or longer than the raw bytes a record keeps (the record is then to be dropped).
+    ///
+    /// The bytes are read a word at a time: the separators, line breaks and quotes in a word are flagged
+    /// together (`Word.marks`), and only those bytes are looked at one by one.
     mutating func takePlainLine(from bytes: UnsafeBufferPointer<UInt8>, separatedBy separator: UInt8) -> Int? {
         let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), quote = UInt8(ascii: "\"")
         var start = 0
-        for index in bytes.indices {
+        // What the byte at `index` does: nil when it separates (or is an ordinary byte), else whether the line
+        // ends there (true) or holds a quote (false).
+        func look(at index: Int) -> Bool? {
             let byte = bytes[index]
             if byte == separator {
                 bounds.append(start..<index)
                 start = index + 1
-            } else if byte == lf || byte == cr {
-                guard index <= Self.maximumRawKept else { return nil }
-                bounds.append(start..<index)
-                values.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<index]))
-                raw = values
-                rawLength = index
-                return index
-            } else if byte == quote {
                 return nil
             }
+            if byte == lf || byte == cr { return true }
+            return byte == quote ? false : nil
+        }
+        func end(at index: Int) -> Int? {
+            guard index <= Self.maximumRawKept else { return nil }
+            bounds.append(start..<index)
+            values.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<index]))
+            raw = values
+            rawLength = index
+            return index
+        }
+        let words = UnsafeRawBufferPointer(bytes)
+        let marks = Word.Marks(separator, lf, cr, quote)
+        var offset = 0
+        while offset + 8 <= words.count {
+            var flags = marks.flags(in: UInt64(littleEndian: words.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            while flags != 0 {
+                let index = offset + flags.trailingZeroBitCount >> 3
+                flags &= flags &- 1
+                if let ended = look(at: index) { return ended ? end(at: index) : nil }
+            }
+            offset += 8
+        }
+        for index in offset..<bytes.count {
+            if let ended = look(at: index) { return ended ? end(at: index) : nil }
         }
         return nil
     }
@@ -163,4 +185,32 @@ public protocol RecordSource: AnyObject {
     /// Physical lines read (a text file's, header included); nil for a source without lines (a database table).
     var lines: Int? { get }
     func next() throws -> SourceRecord?
+}
+
+/// Bytes found eight at a time in a 64-bit word (little-endian: byte `n` of the word is bits `8n..<8n+8`).
+enum Word {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+    /// The high bit of each byte of `word` that is zero, and no other bit (unlike the shorter test that
+    /// flags a byte after a zero byte too).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & lows) &+ lows) | word | lows)
+    }
+
+    /// Four byte values looked for at once.
+    struct Marks {
+        let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+        init(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
+            (self.a, self.b, self.c, self.d) = (UInt64(a) &* ones, UInt64(b) &* ones, UInt64(c) &* ones, UInt64(d) &* ones)
+        }
+
+        /// The high bit of each byte of `word` that is one of the four.
+        @inline(__always)
+        func flags(in word: UInt64) -> UInt64 {
+            zeroBytes(word ^ a) | zeroBytes(word ^ b) | zeroBytes(word ^ c) | zeroBytes(word ^ d)
+        }
+    }
 }

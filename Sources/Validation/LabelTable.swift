@@ -1,22 +1,22 @@
 import Records
 
-/// One category column's labels, each with its lookup id as COPY text, found by the label's bytes.
+/// One category column's labels, each with its lookup id, found by the label's bytes.
 ///
 /// A census record looks up 28 labels; as a dictionary keyed by a slice of the record, each lookup cost a
 /// slice (retained and released), a hash through the dictionary's protocols and a `String` id to append. Here
-/// the labels and ids are one buffer, and a lookup is a hash of the label's length and its first and last
-/// eight bytes, a probe of a small open-addressing table and one `memcmp`.
+/// the labels are one buffer and the ids integers, and a lookup is a hash of the label's length and its first and last
+/// eight bytes, a probe of a small open-addressing table and a comparison a word at a time (`equals`).
 struct LabelTable {
-    /// Each label's bytes followed by its id's digits.
+    /// The labels' bytes, one after another.
     private var bytes: [UInt8] = []
-    private var entries: [(label: Range<Int>, id: Range<Int>)] = []
+    private var entries: [(label: Range<Int>, id: Int)] = []
     /// Entry index + 1 by hash, 0 where empty; a power of two, at least twice the entries.
     private var slots = [Int32](repeating: 0, count: 16)
 
     var count: Int { entries.count }
 
-    /// The entry holding `label`, nil when it is not known.
-    func find(_ label: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// The id of `label`, nil when it is not known.
+    func id(of label: UnsafeBufferPointer<UInt8>) -> Int? {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: Self.hash(label)) & mask
         return bytes.withUnsafeBufferPointer { bytes in
@@ -24,27 +24,19 @@ struct LabelTable {
                 let stored = Int(slots[slot])
                 if stored == 0 { return nil }
                 let range = entries[stored - 1].label
-                if range.count == label.count,
-                    label.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound, label.baseAddress!, label.count) == 0 {
-                    return stored - 1
+                if UnsafeBufferPointer(rebasing: bytes[range]).equals(label) {
+                    return entries[stored - 1].id
                 }
                 slot = (slot + 1) & mask
             }
         }
     }
 
-    /// Appends the id of `entry` (as `find` returned it) to `row`.
-    @inline(__always)
-    func appendID(of entry: Int, to row: inout [UInt8]) {
-        row.append(contentsOf: bytes[entries[entry].id])
-    }
-
     /// Adds `label` with `id`; the label must not be known yet.
     mutating func insert(_ label: UnsafeBufferPointer<UInt8>, id: Int) {
         let start = bytes.count
         bytes.append(contentsOf: label)
-        bytes.append(contentsOf: String(id).utf8)
-        entries.append((start..<(start + label.count), (start + label.count)..<bytes.count))
+        entries.append((start..<bytes.count, id))
         if entries.count * 2 > slots.count {
             slots = [Int32](repeating: 0, count: slots.count * 2)
             for entry in entries.indices { place(entry) }
@@ -78,9 +70,3 @@ struct LabelTable {
         return ByteKey.mix(hash)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -89,7 +89,7 @@ public struct RowValidator {
     }
 
     private mutating func know(_ label: UnsafeBufferPointer<UInt8>, id: Int, column: Int) {
-        guard labels[column].find(label) == nil else { return }
+        guard labels[column].id(of: label) == nil else { return }
         labels[column].insert(label, id: id)
         let text = String(decoding: label, as: UTF8.self), folded = text.lowercased()
         if categoryFolded[column]?[folded] == nil { categoryFolded[column, default: [:]][folded] = text }
@@ -117,18 +117,38 @@ public struct RowValidator {
             return .rejected(field: nil, reason: "expected \(sourceWidth) fields, found \(record.fieldCount)")
         }
         let start = row.count
-        let verdict = record.withFields { fields in checkFields(fields, of: record, context: context, appendingTo: &row) }
-        if case .rejected = verdict { row.removeSubrange(start...) }
-        return verdict
+        var accepted = Accepted()
+        var verdict = record.withFields { fields in encode(fields, of: record, context: context, appendingTo: &row, accepted: &accepted) }
+        if case .accepted = verdict, !accepted.key.isEmpty {
+            if let first = firstLineOfKey[ByteKey(accepted.key[...])] {
+                verdict = .rejected(field: nil, reason: "duplicate of line \(first) (\(uniqueKey.joined(separator: ", ")))")
+            } else {
+                firstLineOfKey[ByteKey(accepted.key[...])] = record.line
+            }
+        }
+        guard case .accepted = verdict else {
+            row.removeSubrange(start...)
+            return verdict
+        }
+        for (column, spelled) in accepted.newLabels { add(spelled, column: column) }
+        return .accepted
     }
 
-    private mutating func checkFields(
-        _ fields: SourceRecord.Fields, of record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8]
-    ) -> Verdict {
-        // Labels this record would add (the fields as spelled), sent with the next ids and numbered for good
-        // only once the record is accepted whole.
+    /// What a record that passes brings besides its row: the labels it would add (the fields as spelled),
+    /// sent with the next ids and numbered for good only once the record is accepted whole, and its unique
+    /// key's values as sent (` 01` and `1` are one integer key), each ended by a NUL (which cannot occur in a
+    /// valid field, so it separates them unambiguously).
+    private struct Accepted {
         var newLabels: [(column: Int, spelled: [UInt8])] = []
         var key: [UInt8] = []
+    }
+
+    /// The field checks and the row, apart from `check`'s updates of the validator: without them the loop
+    /// reads the validator's arrays in place (in a mutating method each read retained and released them).
+    private func encode(
+        _ fields: SourceRecord.Fields, of record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8],
+        accepted: inout Accepted
+    ) -> Verdict {
         // By index, reading each column's properties in place: iterating the columns copied each one (its
         // name, type and spelling retained and released) for every field of every record.
         for index in columns.indices {
@@ -137,13 +157,13 @@ public struct RowValidator {
             defer { row.append(UInt8(ascii: "\t")) }
             if record.isNull(position) {
                 guard columns[index].nullable else { return .rejected(field: columns[index].name, reason: "required value is NULL") }
-                row.append(contentsOf: CopyText.nullMarker)
+                CopyText.appendNull(to: &row)
                 continue
             }
             let field = fields[position]
             let trimmed = field.trimmingSpaces()
             if let missing = missingSpellings[index], missing.withUnsafeBufferPointer(trimmed.equals) {
-                row.append(contentsOf: CopyText.nullMarker)
+                CopyText.appendNull(to: &row)
                 continue
             }
             if let limit = columns[index].maxBytes, field.count > limit {
@@ -153,31 +173,22 @@ public struct RowValidator {
                 if let problem = UTF8Check.problem(in: field) ?? FieldType.categoryProblem(trimmed) {
                     return .rejected(field: columns[index].name, reason: problem)
                 }
-                if let entry = labels[index].find(trimmed) {
-                    labels[index].appendID(of: entry, to: &row)
+                if let id = labels[index].id(of: trimmed) {
+                    CopyText.appendInteger(id, to: &row)
                 } else {
                     if let reason = caseVariant(trimmed, column: index) { return .rejected(field: columns[index].name, reason: reason) }
                     // A label new to this column: it gets the next id if the record is accepted.
-                    row.append(contentsOf: String(nextCategoryID[index]).utf8)
-                    newLabels.append((index, Array(field)))
+                    CopyText.appendInteger(nextCategoryID[index], to: &row)
+                    accepted.newLabels.append((index, Array(field)))
                 }
             } else if let problem = columns[index].type.encode(field, trimmed: trimmed, context: context, into: &row) {
                 return .rejected(field: columns[index].name, reason: problem)
             }
             if isKey[index] {
-                // The value as sent (` 01` and `1` are one integer key); NUL cannot occur in a valid field,
-                // so it separates the key's values unambiguously.
-                key.append(contentsOf: row[valueStart...])
-                key.append(0)
+                accepted.key.append(contentsOf: row[valueStart...])
+                accepted.key.append(0)
             }
         }
-        if !key.isEmpty {
-            if let first = firstLineOfKey[ByteKey(key[...])] {
-                return .rejected(field: nil, reason: "duplicate of line \(first) (\(uniqueKey.joined(separator: ", ")))")
-            }
-            firstLineOfKey[ByteKey(key[...])] = record.line
-        }
-        for (column, spelled) in newLabels { add(spelled, column: column) }
         return .accepted
     }
 }

@@ -23,6 +23,14 @@ import Testing
         }
     }
 
+    @Test func test_integers_are_written_as_their_decimal_digits() {
+        for value in [0, 7, -7, 10, 1_000_000, -1_234_567, Int.max, Int.min] {
+            var buffer = Array("x".utf8)
+            CopyText.appendInteger(value, to: &buffer)
+            #expect(String(decoding: buffer, as: UTF8.self) == "x" + String(value))
+        }
+    }
+
     @Test func test_json_text_escapes_only_what_json_requires() {
         var buffer: [UInt8] = []
         JSONText.appendObject([("k\"", .string("Σ\n\u{1}/é")), ("n", .number("12")), ("b", .bool(true)), ("z", .null)], to: &buffer)

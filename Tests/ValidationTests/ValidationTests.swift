@@ -135,13 +135,10 @@ import Testing
         }
         #expect(table.count == labels.count)
         for (id, label) in labels.enumerated() {
-            let entry = Array(label.utf8).withUnsafeBufferPointer { table.find($0) }
-            var sent: [UInt8] = []
-            if let entry { table.appendID(of: entry, to: &sent) }
-            #expect(String(decoding: sent, as: UTF8.self) == String(id + 1), "\(label)")
+            #expect(Array(label.utf8).withUnsafeBufferPointer { table.id(of: $0) } == id + 1, "\(label)")
         }
         for missing in ["male", "Not in universe 1 or children 2", "Femal", "Female "] {
-            #expect(Array(missing.utf8).withUnsafeBufferPointer { table.find($0) } == nil, "\(missing)")
+            #expect(Array(missing.utf8).withUnsafeBufferPointer { table.id(of: $0) } == nil, "\(missing)")
         }
     }
 
