@@ -143,8 +143,8 @@ public struct RowValidator {
         var key: [UInt8] = []
     }
 
-    /// The field checks and the row, apart from `check`'s updates of the validator: without them the loop
-    /// reads the validator's arrays in place (in a mutating method each read retained and released them).
+    /// The field checks and the row; `check` makes the validator's updates (the key's first line, the new
+    /// labels' numbers) once every field passed.
     private func encode(
         _ fields: SourceRecord.Fields, of record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8],
         accepted: inout Accepted
