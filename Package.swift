@@ -135,7 +135,7 @@ let package = Package(
         ),
         // Fast unit tests, no database: one target per module.
         .testTarget(name: "RecordsTests", dependencies: ["Records", "Validation", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Records"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Records", "Formats"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Failures", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),

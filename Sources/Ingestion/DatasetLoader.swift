@@ -263,36 +263,40 @@ public struct DatasetLoader {
                 lookupTables.append((index, Identifier.quoted(schema, column.name)))
             }
         }
-        // The constant columns' values, as COPY text, written before each row's own.
-        var prefix: [UInt8] = []
-        for (_, constant) in input.copyConstants {
-            CopyText.appendEscaped((constant == .batch ? batch ?? "" : open.source.sourceName).utf8, to: &prefix)
-            prefix.append(UInt8(ascii: "\t"))
-        }
         var counts = LoadCounts()
         let table = copyTarget(of: input, dataset: dataset, batch: batch)
+        let rows = try rowFormat(of: input, into: table, validator: &open.validator)
+        let constants = input.copyConstants.map { $0.value == .batch ? batch ?? "" : open.source.sourceName }
+        let prefix = rows.prefix(constants: constants)
+        // The loop's own copies of the validator and the source: reached through the `inout` input, each
+        // record's calls went through dynamic exclusivity checks and a copy of the validator.
+        var validator = open.validator
+        let source = open.source, file = open.file
+        defer { open.validator = validator }
         let copied = try connection.copyIn(
-            "COPY \(identifier: table.schema, table.name) (\(identifiers: input.copyConstants.map(\.column) + input.copyColumns)) FROM STDIN"
+            "COPY \(identifier: table.schema, table.name) (\(identifiers: input.copyConstants.map(\.column) + input.copyColumns)) FROM STDIN\(unescaped: rows.isBinary ? " (FORMAT binary)" : "")"
         ) { writer in
-            while let record = try open.source.next() {
+            try writer.write(rows.header)
+            while let record = try source.next() {
                 counts.read += 1
                 // The row is written as it is checked, after the constants; a rejected one is taken back.
                 let verdict = try writer.withBuffer { row in
                     let start = row.count
                     row.append(contentsOf: prefix)
-                    let verdict = open.validator.check(record, context: context, appendingTo: &row)
-                    if case .accepted = verdict { CopyText.endRow(of: record, in: &row) } else { row.removeSubrange(start...) }
+                    let verdict = validator.check(record, context: context, appendingTo: &row)
+                    if case .accepted = verdict { rows.end(record, in: &row) } else { row.removeSubrange(start...) }
                     return verdict
                 }
                 switch verdict {
                 case .accepted:
                     counts.loaded += 1
                 case .rejected(let field, let reason):
-                    try rejects.record(Reject(source: open.source.sourceName, line: record.line, field: field, reason: reason, raw: record.raw, rawLength: record.rawLength))
+                    try rejects.record(Reject(source: source.sourceName, line: record.line, field: field, reason: reason, raw: record.raw, rawLength: record.rawLength))
                     counts.rejected += 1
                 }
-                progress?.update(input: input.name, rows: counts.read, bytes: open.file.bytesRead, totalBytes: open.file.size)
+                progress?.update(input: input.name, rows: counts.read, bytes: file.bytesRead, totalBytes: file.size)
             }
+            try writer.write(rows.trailer)
         }
         progress?.finish(input: input.name, rows: counts.read, bytes: open.file.bytesRead, totalBytes: open.file.size)
         counts.lines = open.source.lines
@@ -300,7 +304,7 @@ public struct DatasetLoader {
             throw LoadError(description: "COPY stored \(copied) rows of \(input.name) but \(counts.loaded) were sent")
         }
         if !lookupTables.isEmpty {
-            newLabels.append(NewLabels(added: open.validator.addedCategories, tables: lookupTables, copyTable: table, idColumns: input.copyColumns))
+            newLabels.append(NewLabels(added: validator.addedCategories, tables: lookupTables, copyTable: table, idColumns: input.copyColumns))
         }
         if let after = input.after { try connection.execute(script: try sql.transform(after)) }
         let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""
@@ -310,6 +314,29 @@ public struct DatasetLoader {
             logger.warning("\(input.name): \(counts.read) records from \(lines) lines in \(open.source.sourceName): \(lines - counts.read - headerLines) lines are blank or inside quoted fields")
         }
         return counts
+    }
+
+    /// How an input's rows are sent: in binary COPY when every column the COPY fills has a binary form for
+    /// what goes into it (text, dates and integers: the server then parses no date or number), else as COPY
+    /// text. The columns' types are read from the catalog, so a table changed by a migration changes the
+    /// format with it.
+    private func rowFormat(of input: DatasetInput, into table: (schema: String, name: String), validator: inout RowValidator) throws -> RowFormat {
+        let names = input.copyConstants.map(\.column) + input.copyColumns
+        let types = try connection.query("""
+            SELECT format_type(a.atttypid, NULL)
+            FROM jsonb_array_elements_text(\(JSONText.text(.array(names.map { .string($0) })))::jsonb) WITH ORDINALITY AS c(name, n)
+            LEFT JOIN pg_attribute a ON a.attrelid = \(Identifier.quoted(table.schema, table.name))::regclass AND a.attname = c.name AND NOT a.attisdropped
+            ORDER BY c.n
+            """
+        ).rows.compactMap { $0[0].flatMap(CopyBinary.ColumnType.init(formatType:)) }
+        let declared = input.copyConstants.count..<(input.copyConstants.count + input.columns.count)
+        guard types.count == names.count, declared.upperBound < types.count else { return .text }
+        let constants = Array(types[..<declared.lowerBound]), trailing = Array(types[declared.upperBound...])
+        guard trailing.count <= 2, trailing.allSatisfy({ $0.integerRange != nil }),
+            zip(input.copyConstants, constants).allSatisfy({ $0.value == .batch ? $1 == .date || $1 == .text : $1 == .text }),
+            validator.writeBinary(Array(types[declared]))
+        else { return .text }
+        return .binary(constants: constants, trailing: trailing, fieldCount: types.count)
     }
 
     /// The table an input's COPY fills: for the partitioned table of a batch-wise dataset, the batch's

@@ -11,11 +11,9 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD`; nil unless it is a real calendar date.
     public init?(iso text: String) {
-        let bytes = Array(text.utf8)
-        let problem = bytes.withUnsafeBufferPointer { Self.problem(in: $0, latest: CalendarDate(year: 9999, month: 12, day: 31)!) }
-        guard problem == nil else { return nil }
-        func number(_ range: Range<Int>) -> Int { Int(String(decoding: bytes[range], as: UTF8.self))! }
-        self.init(year: number(0..<4), month: number(5..<7), day: number(8..<10))
+        let read = Array(text.utf8).withUnsafeBufferPointer { Self.read($0, latest: CalendarDate(year: 9999, month: 12, day: 31)!) }
+        guard case .success(let date) = read else { return nil }
+        self = date
     }
 
     /// Today in UTC, the day a birth date may not be after.
@@ -57,8 +55,13 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// nil when `bytes` are a real date no later than `latest`, else the reason.
-    static func problem(in digits: UnsafeBufferPointer<UInt8>, latest: CalendarDate) -> String? {
+    /// Why a field is not a date that is allowed.
+    struct Problem: Error {
+        let reason: String
+    }
+
+    /// The date `digits` spell (YYYY-MM-DD) when it is a real date no later than `latest`, else the reason.
+    static func read(_ digits: UnsafeBufferPointer<UInt8>, latest: CalendarDate) -> Result<CalendarDate, Problem> {
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for byte in digits[range] {
@@ -69,12 +72,25 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
         }
         guard digits.count == 10, digits[4] == UInt8(ascii: "-"), digits[7] == UInt8(ascii: "-"),
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10)
-        else { return "not a date in the form YYYY-MM-DD" }
+        else { return .failure(Problem(reason: "not a date in the form YYYY-MM-DD")) }
         guard let date = CalendarDate(year: year, month: month, day: day) else {
-            return "no such calendar date"
+            return .failure(Problem(reason: "no such calendar date"))
         }
-        guard date <= latest else { return "date is in the future (after \(latest))" }
-        return nil
+        guard date <= latest else { return .failure(Problem(reason: "date is in the future (after \(latest))")) }
+        return .success(date)
+    }
+
+    /// Days from 2000-01-01 (negative before it), the count Postgres keeps a date as.
+    public var daysSince2000: Int { Self.dayNumber(self) - Self.dayNumber2000 }
+
+    private static let dayNumber2000 = dayNumber(CalendarDate(year: 2000, month: 1, day: 1)!)
+
+    /// Days from 0000-03-01 in the proleptic Gregorian calendar, counting years from March, so that a leap
+    /// day is the last of its year.
+    private static func dayNumber(_ date: CalendarDate) -> Int {
+        let year = date.month <= 2 ? date.year - 1 : date.year
+        let month = date.month <= 2 ? date.month + 9 : date.month - 3
+        return 365 * year + year / 4 - year / 100 + year / 400 + (153 * month + 2) / 5 + date.day - 1
     }
 }
 

@@ -35,49 +35,95 @@ extension FieldType {
     }
 }
 
+/// How a field came out of its checks: its value written, NULL (nothing written), or why it is refused.
+enum Encoded {
+    case value
+    case null
+    case invalid(String)
+}
+
 extension FieldType {
-    /// Checks a field and appends its value to `row` as COPY text; nil when it is acceptable, else the reason
-    /// it is not (part of the value may then be in `row`: the caller drops the row). `trimmed` is the field
-    /// without the spaces around it. A category is appended as its label; `RowValidator` sends its id instead.
+    /// Checks a field and appends its value to `row`, as COPY text (`binary` nil) or in the binary form of a
+    /// column of type `binary`, without the field's framing (the caller's). Part of the value may be in `row`
+    /// when the field is refused: the caller drops the row. `trimmed` is the field without the spaces around
+    /// it. A category is written as its label; `RowValidator` sends its id instead.
     func encode(
-        _ field: UnsafeBufferPointer<UInt8>, trimmed: UnsafeBufferPointer<UInt8>, context: ValidationContext, into row: inout [UInt8]
-    ) -> String? {
-        if let problem = UTF8Check.problem(in: field) { return problem }
+        _ field: UnsafeBufferPointer<UInt8>, trimmed: UnsafeBufferPointer<UInt8>, context: ValidationContext, into row: inout [UInt8],
+        binary: CopyBinary.ColumnType? = nil
+    ) -> Encoded {
+        if let problem = UTF8Check.problem(in: field) { return .invalid(problem) }
+        // Text as the format has it: escaped in COPY text, as it is in binary.
+        func appendText(_ bytes: some Sequence<UInt8>) {
+            if binary == nil { CopyText.appendEscaped(bytes, to: &row) } else { row.append(contentsOf: bytes) }
+        }
         switch self {
         case .text:
-            if field.isEmpty { return "required text is empty" }
-            CopyText.appendEscaped(field, to: &row)
+            if field.isEmpty { return .invalid("required text is empty") }
+            appendText(field)
         case .optionalText:
-            if field.isEmpty { CopyText.appendNull(to: &row) } else { CopyText.appendEscaped(field, to: &row) }
+            if field.isEmpty { return .null }
+            appendText(field)
         case .rawText:
-            CopyText.appendEscaped(field, to: &row)
+            appendText(field)
         case .pastDate:
-            if let problem = CalendarDate.problem(in: field, latest: context.today) { return problem }
-            row.append(contentsOf: field)
+            switch CalendarDate.read(field, latest: context.today) {
+            case .failure(let problem): return .invalid(problem.reason)
+            case .success(let date) where binary == .date: CopyBinary.appendDate(daysSince2000: date.daysSince2000, to: &row)
+            case .success: row.append(contentsOf: field)
+            }
         case .reference(let reference):
-            return context.resolve(reference, key: field, into: &row)
+            switch context.resolve(reference, key: field) {
+            case .failure(let problem): return .invalid(problem.reason)
+            case .success(let target):
+                if let binary, binary.integerRange != nil {
+                    guard let number = target.number, CopyBinary.appendInteger(number, as: binary, to: &row) else {
+                        return .invalid("\(reference.noun) id \"\(target.id)\" does not fit the column")
+                    }
+                } else {
+                    appendText(target.id.utf8)
+                }
+            }
         case .integer(let range):
-            guard let value = Number.integer(trimmed) else { return "not a whole number" }
-            guard range.contains(value) else { return "\(value) is outside \(range.lowerBound)...\(range.upperBound)" }
-            // Written as Postgres prints it (the usual case): sent as it is, without a String made per field.
-            if trimmed.count == field.count && Number.isCanonical(trimmed) { row.append(contentsOf: field) } else { CopyText.appendInteger(value, to: &row) }
+            guard let value = Number.integer(trimmed) else { return .invalid("not a whole number") }
+            guard range.contains(value) else { return .invalid("\(value) is outside \(range.lowerBound)...\(range.upperBound)") }
+            if let binary, binary.integerRange != nil {
+                _ = CopyBinary.appendInteger(value, as: binary, to: &row)  // the range fits the type (`writes`)
+            } else if trimmed.count == field.count && Number.isCanonical(trimmed) {
+                // Written as Postgres prints it (the usual case): sent as it is, without a String made per field.
+                row.append(contentsOf: field)
+            } else {
+                CopyText.appendInteger(value, to: &row)
+            }
         case .decimal(let nonNegative):
-            guard Number.isDecimal(trimmed) else { return "not a decimal number" }
+            guard Number.isDecimal(trimmed) else { return .invalid("not a decimal number") }
             if nonNegative, trimmed.first == UInt8(ascii: "-"), trimmed.contains(where: Number.isNonZeroDigit) {
-                return "\(String(decoding: trimmed, as: UTF8.self)) is below 0"
+                return .invalid("\(String(decoding: trimmed, as: UTF8.self)) is below 0")
             }
             row.append(contentsOf: trimmed)
         case .category:
-            if let problem = Self.categoryProblem(trimmed) { return problem }
-            CopyText.appendEscaped(trimmed, to: &row)
+            if let problem = Self.categoryProblem(trimmed) { return .invalid(problem) }
+            appendText(trimmed)
         case .choice(let values):
             guard let value = values.first(where: { $0.key.utf8.elementsEqual(trimmed) })?.value else {
                 let key = String(decoding: trimmed, as: UTF8.self)
-                return "\"\(key)\" is not one of \(values.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))"
+                return .invalid("\"\(key)\" is not one of \(values.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
             }
-            CopyText.appendEscaped(value.utf8, to: &row)
+            appendText(value.utf8)
         }
-        return nil
+        return .value
+    }
+
+    /// Whether `encode` writes this type's values in the binary form of a column of `type`: text as text,
+    /// a date as a date, an integer or a reference's id as an integer type that holds it; everything else
+    /// (a decimal, a choice) goes as COPY text.
+    func writes(binary type: CopyBinary.ColumnType) -> Bool {
+        switch (self, type) {
+        case (_, .text): true
+        case (.pastDate, .date): true
+        case (.integer(let range), _): type.integerRange.map { $0.contains(range.lowerBound) && $0.contains(range.upperBound) } ?? false
+        case (.reference, _): type.integerRange != nil
+        default: false
+        }
     }
 
     /// Why a category label (trimmed, valid UTF-8) cannot be stored, nil when it can.

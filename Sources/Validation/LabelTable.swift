@@ -1,6 +1,6 @@
 import Records
 
-/// One category column's labels, each with its lookup id, found by the label's bytes.
+/// Labels (a category column's, a reference's keys), each with an id, found by the label's bytes.
 ///
 /// A census record looks up 28 labels; as a dictionary keyed by a slice of the record, each lookup cost a
 /// slice (retained and released), a hash through the dictionary's protocols and a `String` id to append. Here

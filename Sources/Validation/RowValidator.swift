@@ -33,6 +33,8 @@ public struct RowValidator {
     /// Per column: its `missing` spelling's bytes, and whether it is a category.
     private let missingSpellings: [[UInt8]?]
     private let isCategory: [Bool]
+    /// Each column's type when records are written in binary COPY (`writeBinary`), nil for COPY text.
+    private var binaryTypes: [CopyBinary.ColumnType]?
 
     /// Matches the source's columns to the declared ones by name; a missing, unknown or repeated column
     /// stops the load before any row is read. Records whose `uniqueKey` values repeat an earlier record's
@@ -107,8 +109,22 @@ public struct RowValidator {
         }
     }
 
-    /// Checks `record` and, when it passes, appends its values to `row` as COPY text, each followed by a tab
-    /// (the caller ends the row); a rejected record leaves `row` as it was.
+    /// Makes accepted records be written in binary COPY, each declared column as a column of its type
+    /// (`types`, in the order of `columns`), when every column's values have that binary form; returns
+    /// whether they do (if not, they stay COPY text).
+    public mutating func writeBinary(_ types: [CopyBinary.ColumnType]) -> Bool {
+        guard types.count == columns.count else { return false }
+        for (index, type) in types.enumerated() {
+            let writes = isCategory[index] ? type.integerRange != nil || type == .text : columns[index].type.writes(binary: type)
+            guard writes else { return false }
+        }
+        binaryTypes = types
+        return true
+    }
+
+    /// Checks `record` and, when it passes, appends its values to `row`: as COPY text, each followed by a tab,
+    /// or in binary COPY, each with its length (`writeBinary`); the caller begins and ends the row. A
+    /// rejected record leaves `row` as it was.
     public mutating func check(_ record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8]) -> Verdict {
         if let malformation = record.malformation {
             return .rejected(field: nil, reason: malformation)
@@ -118,7 +134,7 @@ public struct RowValidator {
         }
         let start = row.count
         var accepted = Accepted()
-        var verdict = record.withFields { fields in encode(fields, of: record, context: context, appendingTo: &row, accepted: &accepted) }
+        var verdict = encode(record, context: context, appendingTo: &row, accepted: &accepted)
         if case .accepted = verdict, !accepted.key.isEmpty {
             if let first = firstLineOfKey[ByteKey(accepted.key[...])] {
                 verdict = .rejected(field: nil, reason: "duplicate of line \(first) (\(uniqueKey.joined(separator: ", ")))")
@@ -136,15 +152,20 @@ public struct RowValidator {
 
     /// What a record that passes brings besides its row: the labels it would add (the fields as spelled),
     /// sent with the next ids and numbered for good only once the record is accepted whole, and its unique
-    /// key's values as sent (` 01` and `1` are one integer key), each ended by a NUL (which cannot occur in a
-    /// valid field, so it separates them unambiguously).
+    /// key's values as sent (` 01` and `1` are one integer key), each ended by a NUL (a value in COPY text
+    /// holds none, and in binary each begins with its length, so they separate unambiguously).
     private struct Accepted {
         var newLabels: [(column: Int, spelled: [UInt8])] = []
         var key: [UInt8] = []
     }
 
     /// The field checks and the row; `check` makes the validator's updates (the key's first line, the new
-    /// labels' numbers) once every field passed.
+    /// labels' numbers) once every field passed. Not mutating, so the closure that reads the fields borrows
+    /// the validator (from `check`, a mutating method, the closure copied it whole for every record).
+    private func encode(_ record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8], accepted: inout Accepted) -> Verdict {
+        record.withFields { fields in encode(fields, of: record, context: context, appendingTo: &row, accepted: &accepted) }
+    }
+
     private func encode(
         _ fields: SourceRecord.Fields, of record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8],
         accepted: inout Accepted
@@ -152,44 +173,65 @@ public struct RowValidator {
         // By index, reading each column's properties in place: iterating the columns copied each one (its
         // name, type and spelling retained and released) for every field of every record.
         for index in columns.indices {
-            let position = positions[index]
-            let valueStart = row.count
-            defer { row.append(UInt8(ascii: "\t")) }
-            if record.isNull(position) {
-                guard columns[index].nullable else { return .rejected(field: columns[index].name, reason: "required value is NULL") }
-                CopyText.appendNull(to: &row)
-                continue
-            }
-            let field = fields[position]
-            let trimmed = field.trimmingSpaces()
-            if let missing = missingSpellings[index], missing.withUnsafeBufferPointer(trimmed.equals) {
-                CopyText.appendNull(to: &row)
-                continue
-            }
-            if let limit = columns[index].maxBytes, field.count > limit {
-                return .rejected(field: columns[index].name, reason: "value is \(field.count) bytes long, more than \(limit)")
-            }
-            if isCategory[index] {
-                if let problem = UTF8Check.problem(in: field) ?? FieldType.categoryProblem(trimmed) {
-                    return .rejected(field: columns[index].name, reason: problem)
-                }
-                if let id = labels[index].id(of: trimmed) {
-                    CopyText.appendInteger(id, to: &row)
-                } else {
-                    if let reason = caseVariant(trimmed, column: index) { return .rejected(field: columns[index].name, reason: reason) }
-                    // A label new to this column: it gets the next id if the record is accepted.
-                    CopyText.appendInteger(nextCategoryID[index], to: &row)
-                    accepted.newLabels.append((index, Array(field)))
-                }
-            } else if let problem = columns[index].type.encode(field, trimmed: trimmed, context: context, into: &row) {
-                return .rejected(field: columns[index].name, reason: problem)
+            let binary = binaryTypes?[index]
+            let start = binary == nil ? row.count : CopyBinary.beginField(in: &row)
+            let encoded = encodeField(index, fields, of: record, context: context, appendingTo: &row, binary: binary, accepted: &accepted)
+            switch encoded {
+            case .invalid(let reason): return .rejected(field: columns[index].name, reason: reason)
+            case .null where binary != nil: CopyBinary.nullField(begunAt: start, in: &row)
+            case .null: CopyText.appendNull(to: &row)
+            case .value where binary != nil: CopyBinary.endField(begunAt: start, in: &row)
+            case .value: break
             }
             if isKey[index] {
-                accepted.key.append(contentsOf: row[valueStart...])
+                // The value as sent, with its length in binary (` 01` and `1` are one integer key).
+                accepted.key.append(contentsOf: row[start...])
                 accepted.key.append(0)
             }
+            if binary == nil { row.append(UInt8(ascii: "\t")) }
         }
         return .accepted
+    }
+
+    /// Checks one field and writes its value (without its framing), NULL for a missing one.
+    @inline(__always)
+    private func encodeField(
+        _ index: Int, _ fields: SourceRecord.Fields, of record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8],
+        binary: CopyBinary.ColumnType?, accepted: inout Accepted
+    ) -> Encoded {
+        let position = positions[index]
+        if record.isNull(position) {
+            return columns[index].nullable ? .null : .invalid("required value is NULL")
+        }
+        let field = fields[position]
+        let trimmed = field.trimmingSpaces()
+        if let missing = missingSpellings[index], missing.withUnsafeBufferPointer(trimmed.equals) {
+            return .null
+        }
+        if let limit = columns[index].maxBytes, field.count > limit {
+            return .invalid("value is \(field.count) bytes long, more than \(limit)")
+        }
+        guard isCategory[index] else {
+            return columns[index].type.encode(field, trimmed: trimmed, context: context, into: &row, binary: binary)
+        }
+        if let problem = UTF8Check.problem(in: field) ?? FieldType.categoryProblem(trimmed) {
+            return .invalid(problem)
+        }
+        let id: Int
+        if let known = labels[index].id(of: trimmed) {
+            id = known
+        } else {
+            if let reason = caseVariant(trimmed, column: index) { return .invalid(reason) }
+            // A label new to this column: it gets the next id if the record is accepted.
+            id = nextCategoryID[index]
+            accepted.newLabels.append((index, Array(field)))
+        }
+        if let binary, binary.integerRange != nil {
+            guard CopyBinary.appendInteger(id, as: binary, to: &row) else { return .invalid("category id \(id) does not fit the column") }
+        } else {
+            CopyText.appendInteger(id, to: &row)
+        }
+        return .value
     }
 }
 

@@ -1,4 +1,3 @@
-import Formats
 import Records
 
 /// What field validation needs beyond the field itself: the latest allowed date and the reference lookups,
@@ -7,21 +6,36 @@ public final class ValidationContext {
     /// One row a reference's key may name.
     public struct Target: Sendable {
         public let id: String
+        /// The id as an integer, when it is one (sent so in binary COPY).
+        let number: Int?
         /// Describes the row in an ambiguity message ("Lanarkshire, Scotland").
         public let label: String
 
         public init(id: String, label: String) {
             self.id = id
+            number = Int(id)
             self.label = label
         }
     }
 
+    /// Why a key resolves to no row: unknown, empty or ambiguous.
+    struct Unresolved: Error {
+        let reason: String
+    }
+
     let today: CalendarDate
-    /// Each reference's keys (the key's bytes) with the rows they name.
-    private var lookups: [Reference: [ByteKey: [Target]]] = [:]
+    /// Each reference's keys (the key's bytes, numbering the rows they name) and those rows.
+    private var lookups: [Reference: Keys] = [:]
     /// The reference resolved last, with its keys: a load resolves the same reference field after field,
     /// and finding its keys by the reference hashed its query and variables every time.
-    private var recent: (reference: Reference, keys: [ByteKey: [Target]])?
+    private var recent: (reference: Reference, keys: Keys)?
+
+    /// A reference's keys in a `LabelTable` (found by their bytes, without a key made per lookup), each
+    /// numbering its rows in `targets`.
+    private struct Keys {
+        var table = LabelTable()
+        var targets: [[Target]] = []
+    }
 
     public init(today: CalendarDate = .today()) {
         self.today = today
@@ -34,25 +48,27 @@ public final class ValidationContext {
 
     /// Keeps the keys of `reference`: each key with the rows it names.
     public func store(_ reference: Reference, keys: [String: [Target]]) {
-        lookups[reference] = Dictionary(uniqueKeysWithValues: keys.map { (ByteKey(copying: ArraySlice($0.key.utf8)), $0.value) })
+        var stored = Keys()
+        for (key, targets) in keys {
+            Array(key.utf8).withUnsafeBufferPointer { stored.table.insert($0, id: stored.targets.count) }
+            stored.targets.append(targets)
+        }
+        lookups[reference] = stored
         recent = nil
     }
 
-    /// Appends the id of the row `key` names to `row`; nil when it names one, else why not.
-    func resolve(_ reference: Reference, key bytes: UnsafeBufferPointer<UInt8>, into row: inout [UInt8]) -> String? {
-        if recent?.reference != reference { recent = (reference, lookups[reference] ?? [:]) }
-        let matches = recent!.keys[ByteKey(ArraySlice(bytes))] ?? []
-        if matches.count == 1 {
-            CopyText.appendEscaped(matches[0].id.utf8, to: &row)
-            return nil
-        }
+    /// The row `key` names, or why it names none or several.
+    func resolve(_ reference: Reference, key bytes: UnsafeBufferPointer<UInt8>) -> Result<Target, Unresolved> {
+        if recent?.reference != reference { recent = (reference, lookups[reference] ?? Keys()) }
+        let matches = recent!.keys.table.id(of: bytes).map { recent!.keys.targets[$0] } ?? []
+        if matches.count == 1 { return .success(matches[0]) }
         let key = String(decoding: bytes, as: UTF8.self)
         switch matches.count {
         case 0:
-            return bytes.isEmpty ? "required \(reference.noun) is empty" : "unknown \(reference.noun) \"\(key)\""
+            return .failure(Unresolved(reason: bytes.isEmpty ? "required \(reference.noun) is empty" : "unknown \(reference.noun) \"\(key)\""))
         default:
             let labels = matches.map(\.label).joined(separator: "; ")
-            return "ambiguous \(reference.noun) \"\(key)\": \(matches.count) match (\(labels))"
+            return .failure(Unresolved(reason: "ambiguous \(reference.noun) \"\(key)\": \(matches.count) match (\(labels))"))
         }
     }
 }

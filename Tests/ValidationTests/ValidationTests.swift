@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Records
 @testable import Validation
@@ -6,11 +7,14 @@ import Testing
 @Suite struct ValidationTests {
     let context = ValidationContext(today: CalendarDate(year: 2026, month: 11, day: 22)!)
 
-    /// The COPY text a field becomes, or why it is rejected.
+    /// The COPY text a field becomes (`\\N` for NULL), or why it is rejected.
     func encoded(_ type: FieldType, _ bytes: [UInt8]) -> Result<String, Rejected> {
         var row: [UInt8] = []
-        let problem = bytes.withUnsafeBufferPointer { type.encode($0, trimmed: $0.trimmingSpaces(), context: context, into: &row) }
-        return problem.map { .failure(Rejected(reason: $0)) } ?? .success(String(decoding: row, as: UTF8.self))
+        switch bytes.withUnsafeBufferPointer({ type.encode($0, trimmed: $0.trimmingSpaces(), context: context, into: &row) }) {
+        case .value: return .success(String(decoding: row, as: UTF8.self))
+        case .null: return .success("\\N")
+        case .invalid(let reason): return .failure(Rejected(reason: reason))
+        }
     }
 
     struct Rejected: Error { let reason: String }
@@ -125,6 +129,46 @@ import Testing
         #expect(verdict(.decimal(nonNegative: false), "-0.01") == nil)
     }
 
+    /// Binary COPY keeps a date as days from 2000-01-01: the count moves by one from each day to the next,
+    /// over four centuries of leap years, and matches Python's `date` arithmetic at a few known days.
+    @Test func test_dates_count_days_from_2000() throws {
+        for (text, days) in [("2000-01-01", 0), ("1999-12-31", -1), ("2000-03-01", 60), ("1970-01-01", -10957), ("2024-02-29", 8825),
+                             ("0001-01-01", -730119), ("9999-12-31", 2921939), ("1990-05-17", -3516)] {
+            #expect(try #require(CalendarDate(iso: text)).daysSince2000 == days, "\(text)")
+        }
+        var date = try #require(CalendarDate(iso: "1600-01-01")), days = date.daysSince2000
+        while date.year < 2400 {
+            date = try #require(date.adding(days: 1))
+            days += 1
+            guard date.daysSince2000 == days else {
+                Issue.record("\(date) is \(date.daysSince2000) days from 2000-01-01, expected \(days)")
+                return
+            }
+        }
+    }
+
+    @Test func test_values_in_binary_copy_take_their_columns_binary_forms() {
+        func binary(_ type: FieldType, _ text: String, as column: CopyBinary.ColumnType) -> [UInt8]? {
+            var row: [UInt8] = []
+            let bytes = Array(text.utf8)
+            guard case .value = bytes.withUnsafeBufferPointer({ type.encode($0, trimmed: $0.trimmingSpaces(), context: context, into: &row, binary: column) })
+            else { return nil }
+            return row
+        }
+        #expect(binary(.integer(-1000...1000), " -2 ", as: .int2) == [0xFF, 0xFE])
+        #expect(binary(.integer(0...1000), "258", as: .int4) == [0, 0, 1, 2])
+        #expect(binary(.integer(0...1000), "007", as: .int8) == [0, 0, 0, 0, 0, 0, 0, 7])
+        #expect(binary(.pastDate, "2000-01-02", as: .date) == [0, 0, 0, 1])
+        #expect(binary(.pastDate, "1999-12-31", as: .date) == [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(binary(.text, "tab\there", as: .text) == Array("tab\there".utf8))  // no escapes in binary
+        // Only what has a binary form is written so; an integer type that could not hold the range is refused.
+        #expect(FieldType.integer(0...Int(Int32.max)).writes(binary: .int2) == false)
+        #expect(FieldType.integer(0...Int(Int16.max)).writes(binary: .int2))
+        #expect(FieldType.decimal(nonNegative: true).writes(binary: .int8) == false)
+        #expect(FieldType.pastDate.writes(binary: .date) && FieldType.pastDate.writes(binary: .text))
+        #expect(FieldType.text.writes(binary: .date) == false)
+    }
+
     @Test func test_label_table_finds_every_label_it_holds_and_no_other() {
         var table = LabelTable()
         // Labels alike in length and in their first and last eight bytes collide in the hash and are told
@@ -178,6 +222,36 @@ import Testing
             "7 -: duplicate of line 2 (id)",
         ])
         #expect(validator.addedCategories[1].map { "\($0.id) \($0.label)" } == ["3 Other", "4 Unknown"])
+    }
+
+    /// In binary COPY each value is its length and its bytes (-1 for NULL); a rejected record leaves
+    /// nothing, and duplicates are found by the values as sent.
+    @Test func test_row_validator_writes_binary_copy_fields() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("validator-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "id,sex,born,note\n7,Male,2000-01-02,\n8,Nobody,2000-01-01,x\n07,Male,1999-12-31,a\tb\n9,Male,2000-02-30,\n".write(to: file, atomically: true, encoding: .utf8)
+        let source = try CSVSource(input: try FileInput(path: file.path))
+        var validator = try RowValidator(
+            name: "test",
+            columns: [Column("id", .integer(1...9)), Column("sex", .category), Column("born", .pastDate), Column("note", .optionalText)],
+            uniqueKey: ["id"], source: source)
+        validator.knowCategoryLabels([(id: 1, label: "Male")], column: "sex")
+        let binary = validator.writeBinary([.int2, .int4, .date, .text])
+        #expect(binary)
+        var row: [UInt8] = []
+        var rejected: [String] = []
+        while let record = try source.next() {
+            if case .rejected(_, let reason) = validator.check(record, context: context, appendingTo: &row) { rejected.append("\(record.line): \(reason)") }
+        }
+        let first: [UInt8] = [0, 0, 0, 2, 0, 7] + [0, 0, 0, 4, 0, 0, 0, 1] + [0, 0, 0, 4, 0, 0, 0, 1] + [0xFF, 0xFF, 0xFF, 0xFF]
+        let second: [UInt8] = [0, 0, 0, 2, 0, 8] + [0, 0, 0, 4, 0, 0, 0, 2] + [0, 0, 0, 4, 0, 0, 0, 0] + [0, 0, 0, 1, UInt8(ascii: "x")]
+        #expect(row == first + second)
+        #expect(rejected == ["4: duplicate of line 2 (id)", "5: no such calendar date"])
+        #expect(validator.addedCategories[1].map(\.label) == ["Nobody"])
+        // A type a value has no binary form for keeps the records in COPY text.
+        var text = try RowValidator(name: "test", columns: [Column("w", .decimal(nonNegative: true))], source: CSVSource(input: try FileInput(path: file.path), header: ["w"]))
+        let decimalInBinary = text.writeBinary([.int8])
+        #expect(decimalInBinary == false)
     }
 
     @Test func test_reject_raw_text_shows_bad_bytes_as_replacement_characters() {
