@@ -48,10 +48,20 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
             return String(cString: value)
         }
         let primary = field(CLibPQDiagMessagePrimary) ?? Self.trimmed(PQresultErrorMessage(result))
+        let sqlState = field(CLibPQDiagSQLState)
         self.init(
-            .server, message: primary, sqlState: field(CLibPQDiagSQLState),
+            Self.endsTheSession(sqlState) ? .connection : .server, message: primary, sqlState: sqlState,
             detail: field(CLibPQDiagMessageDetail), hint: field(CLibPQDiagMessageHint),
             position: field(CLibPQDiagStatementPosition).flatMap { Int($0) })
+    }
+
+    /// SQLSTATEs that say the session is gone, whatever the statement was: class 08 (connection exception)
+    /// and the server shutting down or not yet accepting work (57P01 admin_shutdown, 57P02 crash_shutdown,
+    /// 57P03 cannot_connect_now). libpq may hand one over as a statement's result before it has seen the
+    /// socket close, so its connection status alone does not tell.
+    static func endsTheSession(_ sqlState: String?) -> Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
     }
 
     /// The connection's last error, for failures that produce no result (connecting, COPY data).

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import Testing
 
@@ -45,6 +45,24 @@ import Testing
         }
         #expect(error.kind == .connection)
         #expect(!error.description.contains("s3cret"))
+    }
+
+    @Test func test_a_session_ended_by_the_server_is_a_lost_connection_not_a_statement_error() throws {
+        // The server's own words that the session is over, however libpq hands them over.
+        for state in ["57P01", "57P02", "57P03", "08006", "08003"] { #expect(PostgresError.endsTheSession(state)) }
+        for state in ["57014", "40001", "42P01", "23505", "XX000"] { #expect(!PostgresError.endsTheSession(state)) }
+        #expect(!PostgresError.endsTheSession(nil))
+        // A session terminated in the middle of a COPY, as a server stopping does (57P01).
+        let other = try database.connect()
+        let pid = try connection.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, 0)
+        try connection.execute(script: "CREATE TABLE t (v int)")
+        let error = try #require(throws: PostgresError.self) {
+            try connection.copyIn("COPY t (v) FROM STDIN") { writer in
+                for byte in "1\n".utf8 { try writer.write(byte) }
+                try other.query("SELECT pg_terminate_backend(\(pid))")
+            }
+        }
+        #expect(error.kind == .connection)
     }
 
     @Test func test_only_a_temporary_name_lookup_failure_is_asked_again() throws {
