@@ -87,6 +87,12 @@ public enum CopyBinary {
     @inlinable
     public static func nullField(begunAt start: Int, in buffer: inout [UInt8]) {
         buffer.removeSubrange(start...)
+        appendNull(to: &buffer)
+    }
+
+    /// Appends a NULL field: a length of -1 and no bytes.
+    @inlinable
+    public static func appendNull(to buffer: inout [UInt8]) {
         appendBigEndian(Int32(-1), to: &buffer)
     }
 

@@ -55,7 +55,7 @@ enum RowFormat {
         case .binary(_, let trailing, _):
             for (index, type) in trailing.enumerated() {
                 guard let value = index == 0 ? record.line : record.position else {
-                    CopyBinary.appendBigEndian(Int32(-1), to: &buffer)
+                    CopyBinary.appendNull(to: &buffer)
                     continue
                 }
                 // A line past the column's type is sent as eight bytes, which the server refuses for the

@@ -188,14 +188,16 @@ public protocol RecordSource: AnyObject {
 }
 
 /// Bytes found eight at a time in a 64-bit word (little-endian: byte `n` of the word is bits `8n..<8n+8`).
-enum Word {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+public enum Word {
+    @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
+    @usableFromInline static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    /// The high bit of every byte.
+    public static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// The high bit of each byte of `word` that is zero, and no other bit (unlike the shorter test that
     /// flags a byte after a zero byte too).
-    @inline(__always)
-    static func zeroBytes(_ word: UInt64) -> UInt64 {
+    @inlinable @inline(__always)
+    public static func zeroBytes(_ word: UInt64) -> UInt64 {
         ~(((word & lows) &+ lows) | word | lows)
     }
 

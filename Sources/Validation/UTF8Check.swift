@@ -1,3 +1,5 @@
+import Records
+
 /// Strict UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF), plus no NUL.
 enum UTF8Check {
     /// nil when `bytes` are acceptable text, else where and why not.
@@ -22,16 +24,14 @@ enum UTF8Check {
     }
 
     /// The common case, ASCII without NUL, needs no decoding: it is checked eight bytes at a time (a word has
-    /// a byte of 0x80 or more when a high bit is set, and a zero byte when subtracting one from each byte
-    /// borrows into a high bit that was clear).
+    /// a byte of 0x80 or more when a high bit is set, and a zero byte where `Word.zeroBytes` flags one).
     @inline(__always)
     static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let raw = UnsafeRawBufferPointer(bytes)
         var offset = 0
         while offset + 8 <= raw.count {
             let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            if (word | (word &- ones) & ~word) & highs != 0 { return false }
+            if (word | Word.zeroBytes(word)) & Word.highs != 0 { return false }
             offset += 8
         }
         while offset < raw.count {
