@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // libpq, nothing else.
@@ -50,11 +51,12 @@ let package = Package(
         .target(name: "Formats", dependencies: ["Failures"]),
         // The product's SQL folder (transforms and queries read at run time) and the batch partition swap.
         .target(name: "Schema", dependencies: ["Postgres", "Failures"]),
-        // Dataset declarations, the loader, ledger, rejects and migrations.
+        // Dataset contracts read from YAML files, the loader and its modes, ledger, rejects and migrations.
         .target(
             name: "Ingestion",
             dependencies: [
                 "Postgres", "Records", "Validation", "Formats", "Schema", "Failures",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -147,6 +149,13 @@ let package = Package(
                 "Serving", "Scoring", "Postgres", "Schema", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Loads run in process against a scratch database: contracts read, planned, applied, loaded in each mode.
+        .testTarget(
+            name: "IngestionTests",
+            dependencies: [
+                "Ingestion", "Postgres", "Schema", "Failures", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The end-to-end suites: the built `ingest` and `summary` against a real Postgres.

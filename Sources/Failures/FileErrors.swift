@@ -49,3 +49,15 @@ public struct DataError: FailureDescribing {
         self.reason = reason
     }
 }
+
+/// The command was asked for something it cannot do, found once a file it names was read (a `--batch` for a
+/// contract that is not loaded by partition).
+public struct UsageError: FailureDescribing {
+    public let reason: String
+    public var failure: Failure { .usage }
+    public var description: String { reason }
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+}

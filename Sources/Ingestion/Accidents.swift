@@ -51,8 +51,8 @@ enum Accidents {
     ) -> DatasetInput {
         DatasetInput(
             name: "lookup_\(table)", defaultFile: "accidents/lookups/\(file)", format: .csvWithHeader,
-            columns: columns, uniqueKey: [columns[0].name], copyTable: ("accident", table),
-            copyColumns: ["code", "label", "source_line"], before: nil, after: nil)
+            columns: columns, uniqueKeys: [[columns[0].name]], copyTable: ("accident", table),
+            copyColumns: ["code", "label", "source_line"], before: [], after: [])
     }
 
     /// A DfT code: any code but -1 must be in the lookup table. -1 (missing or out of range) is staged as
@@ -69,11 +69,11 @@ enum Accidents {
     /// creates them all before the first source); `after` runs once it is staged.
     static func source(
         _ name: String, file: String, format: SourceFormat, key: Column, codes: [(column: String, field: String)],
-        before: String? = nil, after: String? = nil
+        before: [LoadScript] = [], after: [LoadScript] = []
     ) -> DatasetInput {
         DatasetInput(
             name: name, defaultFile: file, format: format, columns: [key] + codes.map { code($0.column, $0.field) },
-            uniqueKey: [], copyTable: ("pg_temp", "\(name)_stage"),
+            uniqueKeys: [], copyTable: ("pg_temp", "\(name)_stage"),
             copyColumns: ["accident_index"] + codes.map(\.field) + ["source_line"], before: before, after: after)
     }
 
@@ -82,7 +82,7 @@ enum Accidents {
             ("Light_Conditions", "light_conditions"), ("Weather_Conditions", "weather_conditions"),
             ("Road_Surface_Conditions", "road_surface_conditions"), ("Special_Conditions_at_Site", "special_conditions_at_site"),
             ("Carriageway_Hazards", "carriageway_hazards"), ("Urban_or_Rural_Area", "urban_or_rural_area"),
-        ], before: "accidents/stage.sql"),
+        ], before: [.transform("accidents/stage.sql")]),
         source("police_csv", file: "accidents/police.csv", format: .csvWithHeader, key: key, codes: [
             ("Police_Force", "police_force"), ("Did_Police_Officer_Attend_Scene_of_Accident", "officer_attended"),
         ]),
@@ -95,6 +95,6 @@ enum Accidents {
         // The last source combines everything once it is staged.
         source("response_db", file: "accidents/de.db", format: .sqlite(table: "response"), key: databaseKey, codes: [
             ("accident_severity", "severity"),
-        ], after: "accidents/combine.sql"),
+        ], after: [.transform("accidents/combine.sql")]),
     ]
 }

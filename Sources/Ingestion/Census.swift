@@ -12,13 +12,13 @@ extension Dataset {
                 defaultFile: "census/census_income_sample.csv",
                 format: .csvWithoutHeader,
                 columns: Census.columns,
-                uniqueKey: [],
+                uniqueKeys: [],
                 // Straight into the batch's incoming partition (census.persons_incoming_YYYYMMDD): categories
                 // as their lookup ids.
                 copyTable: ("census", "persons"),
                 copyColumns: Census.columns.map { $0.type.isCategory ? $0.name + "_id" : $0.name } + ["source_line"],
-                before: nil,
-                after: nil,
+                before: [],
+                after: [],
                 categoryLookups: "census",
                 copyConstants: [("batch_date", .batch), ("source_file", .sourceFile)])
         ],

@@ -25,22 +25,30 @@ public struct DatasetInput: Sendable {
     public let defaultFile: String
     public let format: SourceFormat
     public let columns: [Column]
-    /// Rows whose values in these columns repeat an earlier row are rejected as duplicates.
-    public let uniqueKey: [String]
+    /// Rows whose values in one of these keys (each a list of columns) repeat an earlier row's are rejected
+    /// as duplicates.
+    public let uniqueKeys: [[String]]
     /// The table COPY fills (schema and name; `pg_temp` for a staging table), and its columns in the order of
     /// `columns`, then one for the source line (and for a JSON source one for the record's position).
     public let copyTable: (schema: String, name: String)
     public let copyColumns: [String]
-    /// Scripts of sql/transforms run in the load's transaction before the COPY (a staging table, say) and
-    /// after it (normalising).
-    public let before: String?
-    public let after: String?
+    /// Scripts run in the load's transaction before the COPY (a staging table, say) and after it (normalising).
+    public let before: [LoadScript]
+    public let after: [LoadScript]
     /// The schema whose tables, named as the input's category columns, hold each category's `id`, trimmed
     /// `label` and `spelling`: a category column is sent to COPY as its label's id (a label the file adds
     /// joins the table before commit), and a label that differs from a known one only in case is rejected.
     public var categoryLookups: String? = nil
     /// Columns COPY fills with the same value in every row, before the record's own columns.
     public var copyConstants: [(column: String, value: LoadConstant)] = []
+}
+
+/// SQL a load runs around an input's COPY.
+public enum LoadScript: Sendable {
+    /// A script of sql/transforms.
+    case transform(String)
+    /// SQL text: a contract's own script (read when the contract is), or a statement made from it.
+    case sql(String)
 }
 
 /// A value that is the same for every row of a load.
@@ -64,6 +72,14 @@ public enum Replacement: Sendable {
     /// sql/transforms) removes, just before the swap, the rows of other tables that describe the replaced
     /// batch. Other batches stay, and batches of different dates load at the same time.
     case batch(partitionOf: (schema: String, table: String), delete: String)
+    /// Each load replaces the rows of `table` whose `column` holds the load's batch key: they are deleted and
+    /// the file's rows copied in, in one transaction (a contract's `partition` mode).
+    case batchRows(table: TableName, column: String)
+    /// Nothing is removed: the file's rows are added to `table` (a contract's `append` mode). With
+    /// `refuseRepeats`, a file whose sha256 a committed load of the dataset already had is refused.
+    case none(table: TableName, refuseRepeats: Bool)
+    /// The file's rows, staged, are merged into the contract's table by its primary key (`ContractMerge`).
+    case merge(ContractMerge, table: TableName)
 }
 
 public enum SourceFormat: Sendable {
@@ -77,4 +93,22 @@ public enum SourceFormat: Sendable {
     /// input's columns; `numbers` names the keys holding JSON numbers, the others hold strings. The COPY
     /// table takes each record's position in the array after its line.
     case jsonRecords(path: [String], numbers: Set<String>)
+}
+
+extension Replacement {
+    /// Whether a load adds rows to what a table has (whose keys may clash with the file's) rather than
+    /// replacing them.
+    var adds: Bool {
+        switch self {
+        case .none: true
+        default: false
+        }
+    }
+}
+
+extension Dataset {
+    /// The same dataset, replacing differently (an append told to take a file again).
+    public func replacing(_ replacement: Replacement) -> Dataset {
+        Dataset(name: name, summary: summary, inputs: inputs, replacement: replacement)
+    }
 }

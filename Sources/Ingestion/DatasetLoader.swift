@@ -1,6 +1,8 @@
+import Failures
 import Formats
 import Logging
 import Postgres
+import Records
 import Schema
 import Validation
 
@@ -12,6 +14,8 @@ public struct LoadResult: Sendable {
     public let rejectsFile: String
     /// Why the load did not commit, when it did not.
     public let message: String?
+    /// What a merge did to its table (nil for other loads).
+    public let merge: MergeCounts?
 }
 
 /// What a load accepts before it refuses to commit.
@@ -69,6 +73,7 @@ public struct DatasetLoader {
         var perInput: [LoadCounts] = []
         var newLabels: [NewLabels] = []
         var notStored = 0
+        var merged: MergeCounts?
         /// Records each input's counts and the run's outcome.
         func close(_ status: LoadStatus, message: String? = nil) throws -> LoadResult {
             for (open, counts) in zip(inputs, perInput) {
@@ -79,7 +84,8 @@ public struct DatasetLoader {
             var counts = perInput.reduce(LoadCounts(), +)
             counts.notStored = notStored
             try ledger.finish(run: run, status: status, counts: counts, message: message)
-            return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath, message: message)
+            if let merged { try ledger.recordMerge(run: run, merged) }
+            return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath, message: message, merge: merged)
         }
         do {
             return try connection.withTransaction {
@@ -89,6 +95,10 @@ public struct DatasetLoader {
                 try connection.query("SET LOCAL TimeZone = 'UTC'")
                 for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
                     try connection.query("SELECT set_config('pgpipe.' || \(name), \(value), true)")
+                }
+                // An append refuses a file loaded before it reads a row: the rows would repeat.
+                if case .none(_, refuseRepeats: true) = dataset.replacement, let repeated = try repeatedFile(dataset: dataset.name, inputs: inputs) {
+                    throw RefusedShrink(message: repeated)
                 }
                 try clear(dataset.replacement, batch: batch ?? "")
                 // Rejects stream on the second session and commit before the load does: a crash in between
@@ -109,7 +119,7 @@ public struct DatasetLoader {
                 if let refusal = try shrinkRefusal(dataset: dataset.name, batch: batch, run: run, policy: policy, loaded: loaded) {
                     throw RefusedShrink(message: refusal)
                 }
-                try swapIn(dataset.replacement, batch: batch ?? "", newLabels: newLabels)
+                merged = try swapIn(dataset.replacement, batch: batch ?? "", newLabels: newLabels, staged: perInput.reduce(0) { $0 + $1.loaded })
                 // The ledger's outcome commits with the rows: a process killed after COMMIT still has its run
                 // recorded as loaded.
                 return try close(rejected > 0 ? .loadedWithRejects : .loaded)
@@ -121,7 +131,13 @@ public struct DatasetLoader {
             return try close(.rolledBack, message: "\(rejected) rejected rows\(unstored) exceed --max-rejects \(maxRejects); the load rolled back and the database is unchanged")
         } catch let refused as RefusedShrink {
             perInput = perInput.map(\.asRolledBack)
+            merged = nil
             return try close(.refused, message: refused.message)
+        } catch let error as PostgresError where error.sqlState == "23505" && dataset.replacement.adds {
+            // Rows that repeat keys already in the table: an append or a batch adds new rows only.
+            let refusal = KeyConflict(table: dataset.inputs.map { "\($0.copyTable.schema).\($0.copyTable.name)" }.joined(separator: ", "), error: error)
+            try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +), message: refusal.description)
+            throw refusal
         } catch {
             try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +), message: "\(error)")
             throw error
@@ -139,6 +155,11 @@ public struct DatasetLoader {
             try connection.query("SELECT ingest.begin_replacement(\(list)::regclass[])")
         case .batch(let table, _):
             try BatchPartition(schema: table.schema, table: table.table, connection: connection).begin(batch: batch)
+        case .batchRows(let table, let column):
+            try connection.query("SELECT ingest.close_read_gate(\(table.schema))")
+            try connection.query("DELETE FROM \(identifier: table.schema, table.name) WHERE \(identifier: column) = \(batch)")
+        case .none(let table, _), .merge(_, let table):
+            try connection.query("SELECT ingest.close_read_gate(\(table.schema))")
         }
     }
 
@@ -146,8 +167,10 @@ public struct DatasetLoader {
     /// dates alongside (`BatchPartition.lock`).
     private func lock(_ dataset: Dataset, batch: String) throws {
         switch dataset.replacement {
-        case .everything:
+        case .everything, .none, .merge:
             try connection.lockForTransaction("pgpipe:dataset:\(dataset.name)")
+        case .batchRows:
+            try connection.lockForTransaction("pgpipe:dataset:\(dataset.name):\(batch)")
         case .batch(let table, _):
             try BatchPartition(schema: table.schema, table: table.table, connection: connection).lock(batch: batch)
         }
@@ -157,7 +180,8 @@ public struct DatasetLoader {
     /// A batch load first closes its schema's read gate, and only then touches what other loads share (the
     /// labels it adds, the replaced batch's rows in other tables): the gate, held to commit, orders those
     /// steps of concurrent loads.
-    private func swapIn(_ replacement: Replacement, batch: String, newLabels: [NewLabels]) throws {
+    /// A merge returns what it did.
+    private func swapIn(_ replacement: Replacement, batch: String, newLabels: [NewLabels], staged: Int) throws -> MergeCounts? {
         switch replacement {
         case .everything:
             for labels in newLabels { try settle(labels) }
@@ -168,7 +192,24 @@ public struct DatasetLoader {
             for labels in newLabels { try settle(labels) }
             try connection.execute(script: try sql.transform(delete))
             try partition.swapIn(batch: batch)
+        case .batchRows, .none:
+            break
+        case .merge(let merge, _):
+            return try merge.run(connection, staged: staged)
         }
+        return nil
+    }
+
+    /// Why an append is refused: a committed load of the dataset already had one of these files (by sha256).
+    private func repeatedFile(dataset: String, inputs: [OpenedDataset.OpenInput]) throws -> String? {
+        for open in inputs {
+            let copy = try FileInput(path: open.file.path)
+            try copy.readToEnd()
+            let sha256 = copy.sha256Hex()
+            guard let row = try connection.query(try sql.query("ingest/loaded_file.sql", [dataset, sha256])).rows.first else { continue }
+            return "\(open.file.path): run \(try row.decode(Int64.self, 0)) already appended this file (sha256 \(sha256.prefix(12))…, as \(try row.decode(String.self, 1))): refused, nothing added; give --force to append it again"
+        }
+        return nil
     }
 
     /// The labels an input's records added to category lookups, as numbered while it streamed (by column
@@ -216,6 +257,16 @@ public struct DatasetLoader {
 
     struct TooManyRejects: Error {}
 
+    /// An append whose rows repeat keys the table has: nothing is added.
+    struct KeyConflict: FailureDescribing {
+        let table: String
+        let error: PostgresError
+        var failure: Failure { .data }
+        var description: String {
+            "rows of the file repeat keys already in \(table) (\(error.detail ?? error.message)): nothing was added; an append adds new rows only (mode: merge updates rows by their key)"
+        }
+    }
+
     struct RefusedShrink: Error {
         let message: String
     }
@@ -248,7 +299,7 @@ public struct DatasetLoader {
     ) throws -> LoadCounts {
         let input = open.input
         try connection.query("SELECT set_config('pgpipe.source_file', \(open.source.sourceName), true)")
-        if let before = input.before { try connection.execute(script: try sql.transform(before)) }
+        for script in input.before { try run(script) }
         for case .reference(let reference) in input.columns.map(\.type) where context.lacks(reference) {
             try readKeys(of: reference, into: context)
         }
@@ -306,7 +357,7 @@ public struct DatasetLoader {
         if !lookupTables.isEmpty {
             newLabels.append(NewLabels(added: validator.addedCategories, tables: lookupTables, copyTable: table, idColumns: input.copyColumns))
         }
-        if let after = input.after { try connection.execute(script: try sql.transform(after)) }
+        for script in input.after { try run(script) }
         let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""
         logger.info("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)\(lines)")
         let headerLines = if case .csvWithHeader = input.format { 1 } else { 0 }
@@ -314,6 +365,13 @@ public struct DatasetLoader {
             logger.warning("\(input.name): \(counts.read) records from \(lines) lines in \(open.source.sourceName): \(lines - counts.read - headerLines) lines are blank or inside quoted fields")
         }
         return counts
+    }
+
+    private func run(_ script: LoadScript) throws {
+        switch script {
+        case .transform(let name): try connection.execute(script: try sql.transform(name))
+        case .sql(let text): try connection.execute(script: text)
+        }
     }
 
     /// How an input's rows are sent: in binary COPY when every column the COPY fills has a binary form for

@@ -29,6 +29,11 @@ public struct Ledger {
             "ingest/finish_run.sql", [run, status.rawValue, counts.read, counts.loaded, counts.rejected, message, counts.notStored]))
     }
 
+    func recordMerge(run: Int64, _ counts: MergeCounts) throws {
+        try connection.query(try sql.query(
+            "ingest/record_merge.sql", [run, counts.inserted, counts.updated, counts.unchanged, counts.deleted]))
+    }
+
     /// Records, once run `run` has made its last commit, the WAL position a standby must have replayed to show
     /// all the run wrote, and returns it (`0/3A2B1C8`).
     public func recordCommitLSN(run: Int64) throws -> String {

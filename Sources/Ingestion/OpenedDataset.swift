@@ -33,7 +33,7 @@ public struct OpenedDataset {
             case .jsonRecords(let path, let numbers):
                 try JSONRecordSource(input: file, path: path, columns: input.columns.map(\.name), numbers: numbers)
             }
-            let validator = try RowValidator(name: input.name, columns: input.columns, uniqueKey: input.uniqueKey, source: source)
+            let validator = try RowValidator(name: input.name, columns: input.columns, uniqueKeys: input.uniqueKeys, source: source)
             return OpenInput(input: input, file: file, source: source, validator: validator)
         }
     }

@@ -34,8 +34,8 @@ enum Wind {
 
     static let forecasts = DatasetInput(
         name: "wind_forecasts", defaultFile: "wind/bmrs_wind_forecast_pair.csv", format: .csvWithHeader,
-        columns: forecastColumns.map { Column($0.file, .rawText) }, uniqueKey: [], copyTable: ("wind", "forecast_raw"),
-        copyColumns: forecastColumns.map(\.table) + ["line"], before: nil, after: "wind/forecasts.sql")
+        columns: forecastColumns.map { Column($0.file, .rawText) }, uniqueKeys: [], copyTable: ("wind", "forecast_raw"),
+        copyColumns: forecastColumns.map(\.table) + ["line"], before: [], after: [.transform("wind/forecasts.sql")])
 
     /// The keys of each record of `result.records`, and the raw table's columns for them; `_id` is the
     /// portal's row number, a JSON number, every other value a string.
@@ -52,7 +52,7 @@ enum Wind {
     static let orders = DatasetInput(
         name: "wind_orders", defaultFile: "wind/linear_orders_raw.json",
         format: .jsonRecords(path: ["result", "records"], numbers: ["_id"]),
-        columns: orderColumns.map { Column($0.key, .rawText, nullable: true) }, uniqueKey: [],
+        columns: orderColumns.map { Column($0.key, .rawText, nullable: true) }, uniqueKeys: [],
         copyTable: ("wind", "orders_raw"), copyColumns: orderColumns.map(\.table) + ["line", "position"],
-        before: nil, after: "wind/orders.sql")
+        before: [], after: [.transform("wind/orders.sql")])
 }

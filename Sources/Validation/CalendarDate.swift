@@ -11,10 +11,13 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD`; nil unless it is a real calendar date.
     public init?(iso text: String) {
-        let read = Array(text.utf8).withUnsafeBufferPointer { Self.read($0, latest: CalendarDate(year: 9999, month: 12, day: 31)!) }
+        let read = Array(text.utf8).withUnsafeBufferPointer { Self.read($0, latest: Self.latest) }
         guard case .success(let date) = read else { return nil }
         self = date
     }
+
+    /// The last date a date column holds here.
+    public static let latest = CalendarDate(year: 9999, month: 12, day: 31)!
 
     /// Today in UTC, the day a birth date may not be after.
     public static func today() -> CalendarDate {

@@ -12,6 +12,10 @@ public enum FieldType: Sendable {
     case rawText
     /// A calendar date written YYYY-MM-DD, from year 1 to today.
     case pastDate
+    /// A calendar date in `pattern` (YYYY-MM-DD when nil), years 1 to 9999; stored as a date.
+    case date(DatePattern?)
+    /// A date and time in ISO 8601 (`DateTimeText`), sent as written; the load's time zone is UTC.
+    case dateTime
     /// The key of a row in another table, resolved to that row's id through the named reference.
     case reference(Reference)
     /// A whole number in this range; spaces around it are ignored.
@@ -32,6 +36,22 @@ extension FieldType {
     public var isCategory: Bool {
         if case .category = self { return true }
         return false
+    }
+
+    var isNumeric: Bool {
+        switch self {
+        case .integer, .decimal: true
+        default: false
+        }
+    }
+
+    /// The date a field of a date type holds, nil for another type or a field that is no date.
+    func date(_ trimmed: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+        switch self {
+        case .date(let pattern?): pattern.read(trimmed)
+        case .date(nil), .pastDate: try? CalendarDate.read(trimmed, latest: CalendarDate.latest).get()
+        default: nil
+        }
     }
 }
 
@@ -71,6 +91,15 @@ extension FieldType {
             case .success(let date) where binary == .date: CopyBinary.appendDate(daysSince2000: date.daysSince2000, to: &row)
             case .success: row.append(contentsOf: field)
             }
+        case .date(let pattern):
+            guard let date = date(trimmed) else {
+                if pattern == nil, case .failure(let problem) = CalendarDate.read(trimmed, latest: CalendarDate.latest) { return .invalid(problem.reason) }
+                return .invalid("not a date in the form \(pattern?.description ?? "YYYY-MM-DD")")
+            }
+            if binary == .date { CopyBinary.appendDate(daysSince2000: date.daysSince2000, to: &row) } else { row.append(contentsOf: date.description.utf8) }
+        case .dateTime:
+            if let problem = DateTimeText.problem(trimmed) { return .invalid(problem) }
+            row.append(contentsOf: trimmed)
         case .reference(let reference):
             switch context.resolve(reference, key: field) {
             case .failure(let problem): return .invalid(problem.reason)
@@ -119,7 +148,7 @@ extension FieldType {
     func writes(binary type: CopyBinary.ColumnType) -> Bool {
         switch (self, type) {
         case (_, .text): true
-        case (.pastDate, .date): true
+        case (.pastDate, .date), (.date, .date): true
         case (.integer(let range), _): type.integerRange.map { $0.contains(range.lowerBound) && $0.contains(range.upperBound) } ?? false
         case (.reference, _): type.integerRange != nil
         default: false

@@ -13,12 +13,13 @@ public struct RowValidator {
     /// The input's name, for header errors.
     let name: String
     public let columns: [Column]
-    let uniqueKey: [String]
+    /// Each key whose values no two records may share (a primary key, a unique column).
+    let uniqueKeys: [[String]]
     /// For each declared column, its position in the source's columns.
     public let positions: [Int]
     private let sourceWidth: Int
-    /// Per declared column: whether it is part of the unique key.
-    private let isKey: [Bool]
+    /// Per declared column: the unique keys (indexes of `uniqueKeys`) it is part of.
+    private let keysOf: [[Int]]
     /// By category column, each label known (trimmed, exact bytes) with its lookup id: the lookup table's
     /// rows (`knowCategoryLabels`), then the labels accepted records add, numbered on from the table's
     /// largest id in order of first appearance. One lookup per field says both whether a label is new and
@@ -29,17 +30,18 @@ public struct RowValidator {
     public private(set) var addedCategories: [[AddedCategory]]
     /// Known labels folded to lower case, with the spelling first seen; by column.
     private var categoryFolded: [Int: [String: String]] = [:]
-    private var firstLineOfKey: [ByteKey: Int] = [:]
-    /// Per column: its `missing` spelling's bytes, and whether it is a category.
-    private let missingSpellings: [[UInt8]?]
+    /// By unique key: the line each value (as sent) was first seen on.
+    private var firstLineOfKey: [[ByteKey: Int]]
+    /// Per column: its `missing` spellings' bytes, and whether it is a category.
+    private let missingSpellings: [[[UInt8]]]
     private let isCategory: [Bool]
     /// Each column's type when records are written in binary COPY (`writeBinary`), nil for COPY text.
     private var binaryTypes: [CopyBinary.ColumnType]?
 
     /// Matches the source's columns to the declared ones by name; a missing, unknown or repeated column
-    /// stops the load before any row is read. Records whose `uniqueKey` values repeat an earlier record's
-    /// are rejected as duplicates.
-    public init(name: String, columns: [Column], uniqueKey: [String] = [], source: RecordSource) throws {
+    /// stops the load before any row is read. Records whose values of one of `uniqueKeys` repeat an earlier
+    /// record's are rejected as duplicates.
+    public init(name: String, columns: [Column], uniqueKeys: [[String]] = [], source: RecordSource) throws {
         func fail(_ reason: String) -> HeaderError { HeaderError(path: source.sourceName, reason: reason) }
         var seen = Set<String>()
         for name in source.columns where !seen.insert(name).inserted {
@@ -55,15 +57,17 @@ public struct RowValidator {
             }
             return position
         }
-        if let key = uniqueKey.first(where: { !declared.contains($0) }) {
+        if let key = uniqueKeys.joined().first(where: { !declared.contains($0) }) {
             throw fail("the unique key names \"\(key)\", which is not a column")
         }
         self.positions = positions
         self.name = name
         self.columns = columns
-        self.uniqueKey = uniqueKey
+        let keys = uniqueKeys.filter { !$0.isEmpty }
+        self.uniqueKeys = keys
         sourceWidth = source.columns.count
-        isKey = declared.map(uniqueKey.contains)
+        keysOf = declared.map { column in keys.indices.filter { keys[$0].contains(column) } }
+        firstLineOfKey = Array(repeating: [:], count: keys.count)
         labels = Array(repeating: LabelTable(), count: columns.count)
         nextCategoryID = Array(repeating: 1, count: columns.count)
         addedCategories = Array(repeating: [], count: columns.count)
@@ -133,13 +137,15 @@ public struct RowValidator {
             return .rejected(field: nil, reason: "expected \(sourceWidth) fields, found \(record.fieldCount)")
         }
         let start = row.count
-        var accepted = Accepted()
+        var accepted = Accepted(keys: Array(repeating: [], count: uniqueKeys.count))
         var verdict = encode(record, context: context, appendingTo: &row, accepted: &accepted)
-        if case .accepted = verdict, !accepted.key.isEmpty {
-            if let first = firstLineOfKey[ByteKey(accepted.key[...])] {
-                verdict = .rejected(field: nil, reason: "duplicate of line \(first) (\(uniqueKey.joined(separator: ", ")))")
+        if case .accepted = verdict {
+            // Every key is checked before any is remembered: a rejected record claims no value.
+            let keys = accepted.keys.map { ByteKey($0[...]) }
+            if let index = keys.indices.first(where: { firstLineOfKey[$0][keys[$0]] != nil }), let first = firstLineOfKey[index][keys[index]] {
+                verdict = .rejected(field: nil, reason: "duplicate of line \(first) (\(uniqueKeys[index].joined(separator: ", ")))")
             } else {
-                firstLineOfKey[ByteKey(accepted.key[...])] = record.line
+                for (index, key) in keys.enumerated() { firstLineOfKey[index][key] = record.line }
             }
         }
         guard case .accepted = verdict else {
@@ -151,12 +157,12 @@ public struct RowValidator {
     }
 
     /// What a record that passes brings besides its row: the labels it would add (the fields as spelled),
-    /// sent with the next ids and numbered for good only once the record is accepted whole, and its unique
+    /// sent with the next ids and numbered for good only once the record is accepted whole, and each unique
     /// key's values as sent (` 01` and `1` are one integer key), each ended by a NUL (a value in COPY text
     /// holds none, and in binary each begins with its length, so they separate unambiguously).
     private struct Accepted {
         var newLabels: [(column: Int, spelled: [UInt8])] = []
-        var key: [UInt8] = []
+        var keys: [[UInt8]]
     }
 
     /// The field checks and the row; `check` makes the validator's updates (the key's first line, the new
@@ -183,10 +189,10 @@ public struct RowValidator {
             case .value where binary != nil: CopyBinary.endField(begunAt: start, in: &row)
             case .value: break
             }
-            if isKey[index] {
+            for key in keysOf[index] {
                 // The value as sent, with its length in binary (` 01` and `1` are one integer key).
-                accepted.key.append(contentsOf: row[start...])
-                accepted.key.append(0)
+                accepted.keys[key].append(contentsOf: row[start...])
+                accepted.keys[key].append(0)
             }
             if binary == nil { row.append(UInt8(ascii: "\t")) }
         }
@@ -205,14 +211,19 @@ public struct RowValidator {
         }
         let field = fields[position]
         let trimmed = field.trimmingSpaces()
-        if let missing = missingSpellings[index], missing.withUnsafeBufferPointer(trimmed.equals) {
-            return .null
+        for missing in missingSpellings[index] where missing.withUnsafeBufferPointer(trimmed.equals) {
+            return columns[index].nullable ? .null : .invalid("required value is missing")
         }
         if let limit = columns[index].maxBytes, field.count > limit {
             return .invalid("value is \(field.count) bytes long, more than \(limit)")
         }
         guard isCategory[index] else {
-            return columns[index].type.encode(field, trimmed: trimmed, context: context, into: &row, binary: binary)
+            let encoded = columns[index].type.encode(field, trimmed: trimmed, context: context, into: &row, binary: binary)
+            if case .value = encoded, let constraints = columns[index].constraints,
+                let problem = constraints.problem(trimmed, as: columns[index].type) {
+                return .invalid(problem)
+            }
+            return encoded
         }
         if let problem = UTF8Check.problem(in: field) ?? FieldType.categoryProblem(trimmed) {
             return .invalid(problem)

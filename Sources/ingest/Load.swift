@@ -4,15 +4,16 @@ import Ingestion
 import Logging
 import Postgres
 import Formats
+import Failures
 import Validation
 
 /// The options every load shares.
 struct LoadOptions: ParsableArguments {
-    @Option(help: "How many rejected rows a load may have and still commit its valid rows.")
-    var maxRejects = 0
+    @Option(help: "How many rejected rows a load may have and still commit its valid rows (default 0, or a contract's rejects.max).")
+    var maxRejects: Int?
 
-    @Option(help: ArgumentHelp("Refuse a load that keeps fewer rows of an input than this percentage of the last committed load of the same dataset (and batch).", valueName: "percent"))
-    var shrinkLimit = 50
+    @Option(help: ArgumentHelp("Refuse a load that keeps fewer rows of an input than this percentage of the last committed load of the same dataset (and batch); default 50, or a contract's rejects.shrink_limit.", valueName: "percent"))
+    var shrinkLimit: Int?
 
     @Flag(help: "Replace the previous load even when this one is much smaller (see --shrink-limit).")
     var allowShrink = false
@@ -24,25 +25,37 @@ struct LoadOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
+        guard let maxRejects else { return try validateShrinkLimit() }
         guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more") }
         // The ledger keeps the limit as an integer column.
         guard maxRejects <= Int(Int32.max) else { throw ValidationError("--max-rejects must be at most \(Int32.max)") }
-        guard (0...100).contains(shrinkLimit) else { throw ValidationError("--shrink-limit must be a percentage, 0 to 100") }
+        try validateShrinkLimit()
     }
 
-    var policy: LoadPolicy {
-        LoadPolicy(maxRejects: maxRejects, minimumPercentOfPrevious: allowShrink ? nil : shrinkLimit)
+    private func validateShrinkLimit() throws {
+        guard let shrinkLimit, !(0...100).contains(shrinkLimit) else { return }
+        throw ValidationError("--shrink-limit must be a percentage, 0 to 100")
+    }
+
+    var policy: LoadPolicy { policy(maxRejects: 0, shrinkLimit: 50) }
+
+    /// The options over a contract's (or the built-in) defaults; `shrinkLimit` nil where no shrink is guarded.
+    func policy(maxRejects defaultMaximum: Int, shrinkLimit defaultLimit: Int?) -> LoadPolicy {
+        LoadPolicy(maxRejects: maxRejects ?? defaultMaximum, minimumPercentOfPrevious: allowShrink || defaultLimit == nil ? nil : shrinkLimit ?? defaultLimit)
     }
 
     /// Migrates, loads `opened` and prints the counts line. Returns the result and the open connection.
+    /// `check` runs once the database is migrated, before any row is read (a contract's table checked).
     func load(
         _ opened: OpenedDataset, batch: String?, settings: [String: String] = [:], defaultRejects: String,
-        database: DatabaseOptions, logger: Logger
+        database: DatabaseOptions, logger: Logger, policy: LoadPolicy? = nil, check: (Connection) throws -> Void = { _ in }
     ) throws -> (LoadResult, Connection) {
+        let policy = policy ?? self.policy
         let rejectsPath = rejects ?? defaultRejects
         try OutputFile.checkTarget(rejectsPath, protecting: opened.inputIdentities)
         let connection = try database.connect()
         try database.migrate(connection, logger: logger)
+        try check(connection)
         let loader = DatasetLoader(
             connection: connection, rejectsConnection: try database.connect(), sql: database.sqlFolder, logger: logger,
             progress: quiet ? nil : ProgressDisplay.automatic(logger: logger))
@@ -50,12 +63,12 @@ struct LoadOptions: ParsableArguments {
             opened, batch: batch, settings: settings, policy: policy, rejectsPath: rejectsPath)
         if result.counts.rejected > 0 {
             let verdict = result.status == .rolledBack
-                ? "more than --max-rejects \(maxRejects): the load rolled back and the database is unchanged"
+                ? "more than --max-rejects \(policy.maxRejects): the load rolled back and the database is unchanged"
                 : "the valid rows were loaded"
             logger.warning("\(result.counts.rejected) rows rejected (see \(result.rejectsFile) or ingest.rejects run \(result.run)); \(verdict)")
         }
         if result.status == .refused, let message = result.message { logger.error("\(message)") }
-        print(result.counts.summaryLine)
+        print(result.counts.summaryLine + (result.merge.map { "; \($0.summary)" } ?? ""))
         return (result, connection)
     }
 }
@@ -80,8 +93,11 @@ struct Load: ParsableCommand {
         abstract: "Load a dataset, replacing its previous load in one transaction.",
         discussion: "Prints `read N, loaded N, rejected N` last. Rejected rows go to ingest.rejects and to the rejects file (default <data-dir>/<dataset>_rejects.jsonl).")
 
-    @Argument(help: "The dataset to load (see `ingest datasets`).")
-    var dataset = "people"
+    @Argument(help: "The built-in dataset to load (see `ingest datasets`); none with --contract.")
+    var dataset: String?
+
+    @Option(help: ArgumentHelp("Load the dataset this contract file declares (YAML, see docs/contracts.md); its table must be applied (`ingest apply`).", valueName: "file"))
+    var contract: String?
 
     @Option(help: "The folder the dataset's input files are read from, by their default names.")
     var dataDir = "data"
@@ -89,41 +105,99 @@ struct Load: ParsableCommand {
     @Option(name: .customLong("file"), help: ArgumentHelp("Read an input from another file.", valueName: "input=path"))
     var files: [InputFile] = []
 
-    @Option(help: "The batch a batch-wise dataset (census) replaces, YYYY-MM-DD.", transform: CalendarDate.argument)
-    var batch: CalendarDate?
+    @Option(help: "The batch a batch-wise dataset replaces: a census date (YYYY-MM-DD), or the value of a contract's partition key.")
+    var batch: String?
 
     @Flag(help: "Accept a batch date outside the usual window (1970-01-01 to a year from today).")
     var anyBatchDate = false
+
+    @Flag(help: "Append a file even when a committed load of the dataset already appended the same file (by sha256).")
+    var force = false
 
     @OptionGroup var options: LoadOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        guard let dataset = Dataset.named(dataset) else {
-            throw ValidationError("unknown dataset \"\(dataset)\"; datasets are: \(Dataset.all.map(\.name).joined(separator: ", "))")
+        if contract != nil {
+            if let dataset { throw ValidationError("give a built-in dataset (\(dataset)) or --contract, not both") }
+            return try checkFiles(unique: true)
+        }
+        let name = dataset ?? "people"
+        guard let dataset = Dataset.named(name) else {
+            throw ValidationError("unknown dataset \"\(name)\"; datasets are: \(Dataset.all.map(\.name).joined(separator: ", ")), or load one declared in a file with --contract")
         }
         if case .batch = dataset.replacement, batch == nil {
             throw ValidationError("\(dataset.name) is loaded batch by batch: give --batch")
         }
-        if let batch { try BatchDateWindow.check(batch, option: "--batch", allowAny: anyBatchDate) }
-        for (index, file) in files.enumerated() where files[..<index].contains(where: { $0.input == file.input }) {
-            throw ValidationError("--file \(file.input)=... is given more than once")
-        }
+        if let batch { try BatchDateWindow.check(try Self.date(batch), option: "--batch", allowAny: anyBatchDate) }
+        try checkFiles(unique: true)
         for file in files where !dataset.inputs.contains(where: { $0.name == file.input }) {
             throw ValidationError("--file \(file.input)=\(file.path): \(dataset.name) has no input \(file.input); its inputs are \(dataset.inputs.map(\.name).joined(separator: ", "))")
         }
     }
 
+    private func checkFiles(unique: Bool) throws {
+        for (index, file) in files.enumerated() where files[..<index].contains(where: { $0.input == file.input }) {
+            throw ValidationError("--file \(file.input)=... is given more than once")
+        }
+    }
+
+    static func date(_ text: String) throws -> CalendarDate {
+        guard let date = CalendarDate(iso: text) else {
+            throw ValidationError("The value '\(text)' is invalid for '--batch <batch>': expected a real date written YYYY-MM-DD")
+        }
+        return date
+    }
+
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
-            guard let dataset = Dataset.named(dataset) else { throw ValidationError("unknown dataset \"\(dataset)\"") }
+            if let contract { return try load(contract: contract, logger: logger) }
+            let name = dataset ?? "people"
+            guard let dataset = Dataset.named(name) else { throw ValidationError("unknown dataset \"\(name)\"") }
             let overrides = Dictionary(files.map { ($0.input, $0.path) }) { _, last in last }
             let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
             let (result, connection) = try options.load(
-                opened, batch: batch?.description, defaultRejects: "\(dataDir)/\(dataset.name)_rejects.jsonl", database: database, logger: logger)
+                opened, batch: batch, defaultRejects: "\(dataDir)/\(dataset.name)_rejects.jsonl", database: database, logger: logger)
             try result.recordCommitLSN(connection: connection, database: database, logger: logger)
             return result.exitStatus
         }
+    }
+
+    /// A contract's dataset: the contract read and its input opened before anything connects; its table
+    /// checked against it before a row is read.
+    private func load(contract path: String, logger: Logger) throws -> Int32 {
+        let contract = try ContractReader.read(path)
+        var dataset = try contract.dataset()
+        for file in files where file.input != contract.name {
+            throw UsageError("--file \(file.input)=\(file.path): \(path) has one input, \(contract.name)")
+        }
+        let batch = try partitionKey(of: contract)
+        if case .none(let table, true) = dataset.replacement, force { dataset = dataset.replacing(.none(table: table, refuseRepeats: false)) }
+        let overrides = Dictionary(files.map { ($0.input, $0.path) }) { _, last in last }
+        let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
+        let policy = options.policy(maxRejects: contract.maxRejects, shrinkLimit: contract.guardsShrink ? contract.shrinkLimit : nil)
+        let (result, connection) = try options.load(
+            opened, batch: batch, defaultRejects: "\(dataDir)/\(contract.name)_rejects.jsonl", database: database, logger: logger, policy: policy,
+            check: { connection in
+                if let difference = try ContractTable(contract, sql: database.sqlFolder).difference(connection) { throw ConfigurationError(difference) }
+            })
+        try result.recordCommitLSN(connection: connection, database: database, logger: logger)
+        return result.exitStatus
+    }
+
+    /// The value of the partition a load replaces (`--batch`), checked as the key's type; nil for other modes.
+    private func partitionKey(of contract: Contract) throws -> String? {
+        guard case .partition(let key, let type) = contract.mode else {
+            if batch != nil { throw UsageError("--batch: \(contract.file) is loaded in mode \(contract.mode.name), not by partition") }
+            return nil
+        }
+        guard let batch else { throw UsageError("\(contract.file) replaces one value of \(key) a load: give --batch") }
+        switch type {
+        case .date: _ = try Self.date(batch)
+        case .integer where Int(batch) == nil: throw UsageError("--batch \(batch): \(key) is an integer")
+        default: break
+        }
+        return batch
     }
 }

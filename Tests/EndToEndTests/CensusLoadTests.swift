@@ -8,7 +8,7 @@ import Testing
 @Suite struct CensusLoadTests {
     let database: ScratchDatabase
     let folder: TemporaryFolder
-    let sample = Repository.sharedData.appendingPathComponent("census/census_income_sample.csv").path
+    let sample = Repository.path("data/census/census_income_sample.csv")
 
     init() throws {
         database = try ScratchDatabase()

@@ -75,7 +75,7 @@ import Testing
         #expect(try ingest(["migrate"]).status == 0)
 
         // People: blank names and place parts, a birth date after today.
-        let people = Repository.sharedData.appendingPathComponent("people").path
+        let people = Repository.path("data")
         let places = try String(contentsOfFile: "\(people)/places.csv", encoding: .utf8)
         try folder.write("places.csv", places + (places.hasSuffix("\n") ? "" : "\n") + ",Nowhere,Scotland\nNowhere,,Scotland\nNowhere,Nowhere,\n")
         let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400 + 3_600)).prefix(10)
@@ -84,7 +84,7 @@ import Testing
         #expect(peopleRun.status == 65, "\(peopleRun.stderr)")
 
         // Census: a negative age and weight, and each category blank in a row of its own.
-        let sample = Repository.sharedData.appendingPathComponent("census/census_income_sample.csv").path
+        let sample = Repository.path("data/census/census_income_sample.csv")
         let good = try String(contentsOfFile: sample, encoding: .utf8).split(separator: "\n")[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         func row(_ index: Int, _ value: String) -> String { var fields = good; fields[index] = value; return fields.joined(separator: ",") }
         let categoryIndexes = censusColumns.indices.filter { index in datasetsHasLookup(censusColumns[index]) }
@@ -138,7 +138,7 @@ import Testing
 
     @Test func test_a_birth_date_of_today_loads_whatever_the_session_time_zone() throws {
         // The validator's today is UTC; a session in a time zone behind UTC must not refuse it in the CHECK.
-        let people = Repository.sharedData.appendingPathComponent("people").path
+        let people = Repository.path("data")
         try FileManager.default.copyItem(atPath: "\(people)/places.csv", toPath: "\(folder.path)/places.csv")
         let today = ISO8601DateFormatter().string(from: Date()).prefix(10)
         try folder.write("people.csv", "given_name,family_name,date_of_birth,place_of_birth\nNew,Born,\(today),Kelso\n")

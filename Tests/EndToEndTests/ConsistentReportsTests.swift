@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func test_summaries_during_people_reloads_see_the_old_or_the_new_load_whole() throws {
-        let people = Repository.sharedData.appendingPathComponent("people").path
+        let people = Repository.path("data")
         let big = try repeated("\(people)/people.csv", copies: 20, header: true, name: "people-200k.csv")
         let smaller = try repeated("\(people)/people.csv", copies: 12, header: true, name: "people-120k.csv")
         func load(_ file: String) -> [String] {
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func test_summaries_during_census_batch_reloads_see_whole_batches() throws {
-        let sample = Repository.sharedData.appendingPathComponent("census/census_income_sample.csv").path
+        let sample = Repository.path("data/census/census_income_sample.csv")
         let double = try repeated(sample, copies: 2, header: false, name: "census-20k.csv")
         func load(_ file: String, score: Bool = true) -> [String] {
             ["census", file, "--batch-date", "2026-11-20", "--data-dir", folder.path, "--allow-shrink"] + (score ? [] : ["--no-score"])

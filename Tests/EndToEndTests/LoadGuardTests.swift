@@ -8,8 +8,8 @@ import Testing
 @Suite struct LoadGuardTests {
     let database: ScratchDatabase
     let folder: TemporaryFolder
-    let peopleData = Repository.sharedData.appendingPathComponent("people").path
-    let censusSample = Repository.sharedData.appendingPathComponent("census/census_income_sample.csv").path
+    let peopleData = Repository.path("data")
+    let censusSample = Repository.path("data/census/census_income_sample.csv")
 
     init() throws {
         database = try ScratchDatabase()

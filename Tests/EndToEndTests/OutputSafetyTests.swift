@@ -8,7 +8,7 @@ import Testing
 @Suite struct OutputSafetyTests {
     let database: ScratchDatabase
     let folder: TemporaryFolder
-    let peopleData = Repository.sharedData.appendingPathComponent("people").path
+    let peopleData = Repository.path("data")
 
     init() throws {
         database = try ScratchDatabase()

@@ -9,7 +9,7 @@ import Testing
 @Suite struct PrivilegeTests {
     let database: ScratchDatabase
     let folder: TemporaryFolder
-    let peopleData = Repository.sharedData.appendingPathComponent("people").path
+    let peopleData = Repository.path("data")
     /// The product's schemas, as a SQL list.
     static let schemas = "('ingest', 'people', 'census', 'ml', 'accident')"
 

@@ -39,7 +39,7 @@ import Testing
     }
 
     func loadPeople() throws -> ToolRun {
-        let people = Repository.sharedData.appendingPathComponent("people").path
+        let people = Repository.path("data")
         return try ingest(["load", "people", "--data-dir", people, "--rejects", "\(folder.path)/people_rejects.jsonl"])
     }
 

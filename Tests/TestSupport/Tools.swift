@@ -1,10 +1,10 @@
 import Foundation
 
-/// The checkout the tests run in, and the shared data beside it.
+/// The checkout the tests run in: they read only what it holds (data/, Tests/Fixtures), as a user's clone has
+/// nothing beside it.
 public enum Repository {
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    public static let sharedData = root.deletingLastPathComponent().appendingPathComponent("shared/data")
 
     public static func path(_ relative: String) -> String {
         root.appendingPathComponent(relative).path

@@ -204,7 +204,7 @@ import Testing
         var validator = try RowValidator(
             name: "test",
             columns: [Column("id", .integer(1...9)), Column("sex", .category), Column("age", .integer(0...150), missing: "?"), Column("note", .optionalText)],
-            uniqueKey: ["id"], source: source)
+            uniqueKeys: [["id"]], source: source)
         validator.knowCategoryLabels([(id: 2, label: "Female"), (id: 1, label: "Male")], column: "sex")
         var row = Array("prefix|".utf8)
         var verdicts: [String] = []
@@ -234,7 +234,7 @@ import Testing
         var validator = try RowValidator(
             name: "test",
             columns: [Column("id", .integer(1...9)), Column("sex", .category), Column("born", .pastDate), Column("note", .optionalText)],
-            uniqueKey: ["id"], source: source)
+            uniqueKeys: [["id"]], source: source)
         validator.knowCategoryLabels([(id: 1, label: "Male")], column: "sex")
         let binary = validator.writeBinary([.int2, .int4, .date, .text])
         #expect(binary)

@@ -1,0 +1,71 @@
+import ArgumentParser
+import CommandSupport
+import Failures
+import Ingestion
+import Postgres
+
+/// `ingest plan`: the DDL a contract needs, read from the database as it is; nothing is changed.
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the DDL a dataset contract needs: its table created, or the changes from the table deployed.",
+        discussion: "Changes nothing; `ingest apply` runs the same statements. Exit status 0 whether or not there is something to apply.")
+
+    @Option(help: ArgumentHelp("The contract file (YAML).", valueName: "file"))
+    var contract: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try exitingWithStatus("ingest") {
+            let contract = try ContractReader.read(contract)
+            let table = ContractTable(contract, sql: database.sqlFolder)
+            let connection = try database.connect()
+            let pending = try Migrator(sql: database.sqlFolder, logger: database.logger("ingest")).pending(connection)
+            let plan = try table.plan(connection)
+            if !pending.isEmpty { print("-- first, as the administrator: the migrations this database lacks (\(pending.map(\.name).joined(separator: ", ")))") }
+            guard !plan.isEmpty else {
+                print("-- \(contract.table) matches \(contract.file): nothing to apply")
+                return 0
+            }
+            if plan.statements.isEmpty { print("-- \(contract.table) matches \(contract.file); apply records the contract (sha256 \(table.checksum.prefix(12))…)") }
+            for statement in plan.statements { print("\(statement);") }
+            if plan.losesData { print("-- these changes lose data: `ingest apply` needs --allow-data-loss") }
+            return 0
+        }
+    }
+}
+
+/// `ingest apply`: runs the plan as the administrator, recorded with its checksum, the table handed to the
+/// product's owner with the service roles' grants.
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or change a dataset contract's table as `ingest plan` shows, and record the contract.",
+        discussion: """
+            Run as the database's administrator (as `ingest migrate` is): applies the migrations the database lacks, \
+            then the plan, in one transaction, recorded in ingest.contracts with the sha256 of the table's definition. \
+            The table belongs to pgpipe_owner; pgpipe_ingest writes it and pgpipe_summary reads it. A change that \
+            drops a column or narrows a type is refused without --allow-data-loss.
+            """)
+
+    @Option(help: ArgumentHelp("The contract file (YAML).", valueName: "file"))
+    var contract: String
+
+    @Flag(help: "Apply changes that lose data (a column dropped, a type narrowed).")
+    var allowDataLoss = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try exitingWithStatus("ingest") {
+            let contract = try ContractReader.read(contract)
+            let table = ContractTable(contract, sql: database.sqlFolder)
+            let connection = try database.connect()
+            try database.migrate(connection, logger: database.logger("ingest"))
+            let applied = try table.apply(connection, allowDataLoss: allowDataLoss)
+            print(applied.isEmpty
+                ? "\(contract.table): up to date with \(contract.file)"
+                : "\(contract.table): applied \(applied.count) statement\(applied.count == 1 ? "" : "s") from \(contract.file)")
+            return 0
+        }
+    }
+}
