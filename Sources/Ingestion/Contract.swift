@@ -30,6 +30,11 @@ public struct TableName: Sendable, Equatable, CustomStringConvertible {
     public let schema: String
     public let name: String
 
+    public init(schema: String, name: String) {
+        self.schema = schema
+        self.name = name
+    }
+
     public var description: String { "\(schema).\(name)" }
 }
 
