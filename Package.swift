@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "IngestionTests",
             dependencies: [
-                "Ingestion", "Postgres", "Schema", "Failures", "TestSupport",
+                "Ingestion", "Postgres", "Schema", "Failures", "Validation", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The end-to-end suites: the built `ingest` and `summary` against a real Postgres.

@@ -7,7 +7,8 @@ import Records
 // (the wind_orders input's path and keys) and prints `records bytes seconds`, every record's fields touched.
 // Peak memory is measured around it by /usr/bin/time.
 guard CommandLine.arguments.count == 2,
-    let input = Dataset.wind.inputs.first(where: { $0.name == "wind_orders" }),
+    let wind = try? DatasetCatalog(folder: "datasets").dataset("wind"),
+    let input = wind.inputs.first(where: { $0.name == "wind_orders" }),
     case .jsonRecords(let path, let numbers) = input.format
 else {
     FileHandle.standardError.write(Data("usage: json-benchmark ORDERS.json\n".utf8))

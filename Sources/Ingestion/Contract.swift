@@ -1,28 +1,34 @@
 import Validation
 
-/// A dataset declared in a file (datasets/*.yaml): the table it fills, its input and the fields of each row
-/// in the vocabulary of Frictionless Table Schema, and how a load changes the table. `ContractReader` reads
-/// one, `ContractTable` plans its DDL, `Contract.dataset` makes the loader's `Dataset` of it.
+/// A dataset declared in a file (datasets/*.yaml): its inputs and the fields of each row in the vocabulary of
+/// Frictionless Table Schema, the tables they fill, and how a load changes them. A contract either declares
+/// its one table (`table`: `ContractTable` plans and applies its DDL) or, as the built-in datasets do, names
+/// tables that sql/migrations create, each input copied where it says. `ContractReader` reads one,
+/// `Contract.dataset` makes the loader's `Dataset` of it.
 public struct Contract: Sendable {
     /// The contract file, for messages.
     public let file: String
     public let name: String
     public let description: String?
-    public let table: TableName
+    /// The table the contract declares; nil when its tables come from sql/migrations.
+    public let declaredTable: TableName?
     public let mode: LoadMode
-    public let input: ContractInput
-    public let fields: [ContractField]
-    /// Spellings that mean "no value" in any field (Table Schema's `missingValues`, default `[""]`).
-    public let missingValues: [String]
+    /// Loaded in this order; a later input may reference tables an earlier one filled.
+    public let inputs: [ContractInput]
+    /// The declared table's primary key and foreign keys.
     public let primaryKey: [String]
     public let foreignKeys: [ForeignKey]
-    /// Scripts run in the load's transaction before the COPY and after the rows are in (paths as written in
-    /// the contract, relative to its folder).
-    public let before: String?
-    public let after: String?
+    /// The migration-made tables a `replace` load empties and fills, children before parents.
+    public let replaces: [TableName]
     /// A load's defaults, which `--max-rejects` and `--shrink-limit` override.
     public let maxRejects: Int
     public let shrinkLimit: Int?
+
+    /// The declared table (a contract of one input and its table: `ContractTable`'s use).
+    var table: TableName { declaredTable ?? TableName(schema: "pg_temp", name: name) }
+    var input: ContractInput { inputs[0] }
+    public var fields: [ContractField] { inputs[0].fields }
+    var missingValues: [String] { inputs[0].missingValues }
 }
 
 /// A schema-qualified table name; both parts are plain lower-case identifiers.
@@ -50,25 +56,31 @@ public enum LoadMode: Sendable, Equatable {
     case merge(deleteMissing: Bool, history: Bool)
     /// Each load replaces the rows of one value of `key` (the load's `--batch`), a column the loader fills.
     case partition(key: String, type: ContractField.Kind)
+    /// Each load replaces one batch of `table`, a table of sql/migrations partitioned by the batch date, its
+    /// batch written into a table of its own and swapped in; `delete` removes the replaced batch's rows of
+    /// other tables first.
+    case batchPartition(table: TableName, delete: String)
 
     public var name: String {
         switch self {
         case .replace: "replace"
         case .append: "append"
         case .merge: "merge"
-        case .partition: "partition"
+        case .partition, .batchPartition: "partition"
         }
     }
 }
 
-/// Where a contract's rows come from.
+/// One input of a contract: where its rows come from, their fields, and where they are copied.
 public struct ContractInput: Sendable {
+    public let name: String
     public enum Format: Sendable, Equatable {
         /// CSV; with `header`, its first row names the fields (matched by name, in any order), else the fields
         /// are the contract's, in order.
         case csv(header: Bool)
-        /// The objects of the array at `path` (keys from the top) of a JSON document.
-        case json(path: [String])
+        /// The objects of the array at `path` (keys from the top) of a JSON document; `numbers` are the keys
+        /// whose values are JSON numbers.
+        case json(path: [String], numbers: [String])
         /// A table of a SQLite database file.
         case sqlite(table: String)
     }
@@ -76,6 +88,26 @@ public struct ContractInput: Sendable {
     /// The file read when the load names none, relative to `--data-dir`.
     public let file: String
     public let format: Format
+    public let fields: [ContractField]
+    /// Spellings that mean "no value" in any field (Table Schema's `missingValues`, default `[""]`); a field's
+    /// own list replaces it.
+    public let missingValues: [String]
+    /// Keys no two rows of the file may share: the primary key, then each unique field.
+    public let uniqueKeys: [[String]]
+    /// Where the rows go when the contract declares no table: a table of sql/migrations (or `pg_temp` for a
+    /// staging table) and its columns for the fields, in order.
+    public let copy: (table: TableName, columns: [String])?
+    /// The columns that take each row's line in the file and, for a JSON input, its record's position in the array.
+    public let lineColumn: String
+    public let positionColumn: String
+    /// Columns filled with the same value in every row (the batch, the file's name), before the fields.
+    public let constants: [(column: String, value: LoadConstant)]
+    /// The schema whose tables, named as the category fields, hold each category's id, label and spelling.
+    public let categories: String?
+    /// Scripts run in the load's transaction before the COPY and after the rows are in, read with the
+    /// contract (paths relative to it).
+    public let before: [LoadScript]
+    public let after: [LoadScript]
 }
 
 /// One field of the input and column of the table.
@@ -107,6 +139,16 @@ public struct ContractField: Sendable {
     public let trueValues: [String]
     public let falseValues: [String]
     public let description: String?
+    /// The field's own missing values, replacing the input's.
+    public let missingValues: [String]?
+    /// A category normalised into a lookup table (the input's `categories` schema), sent as its label's id.
+    public let category: Bool
+    /// A key resolved to the id of the row it names, through a query read with the contract.
+    public let reference: Reference?
+    /// The longest value accepted, in bytes (a value bound for a btree index); keyed text gets one by itself.
+    public let maxBytes: Int?
+    /// A date that may not be after the day of the load (a birth date).
+    public let notInFuture: Bool
 }
 
 /// Table Schema's foreign key: the fields of this table that must name a row of another contract's table.

@@ -25,6 +25,8 @@ public struct ContractMerge: Sendable {
     let key: [String]
     /// The contract's fields besides the key: a row differs when one of them does.
     let values: [String]
+    /// The row's line (and position), updated with its values, never compared.
+    let trailing: [String]
     let deleteMissing: Bool
     let history: Bool
 
@@ -33,6 +35,7 @@ public struct ContractMerge: Sendable {
         stage = Identifier.quoted(Self.stageName(contract))
         key = contract.primaryKey
         values = contract.fields.map(\.name).filter { !contract.primaryKey.contains($0) }
+        trailing = contract.input.trailingColumns
         self.deleteMissing = deleteMissing
         self.history = history
     }
@@ -41,7 +44,7 @@ public struct ContractMerge: Sendable {
 
     /// The staging table: the contract's columns (as the table types them) and the source line, no constraints.
     static func createStage(_ contract: Contract) -> String {
-        let columns = (contract.fields.map(\.name) + [ContractTable.sourceLine]).map { Identifier.quoted($0) }.joined(separator: ", ")
+        let columns = (contract.fields.map(\.name) + contract.input.trailingColumns).map { Identifier.quoted($0) }.joined(separator: ", ")
         return "CREATE TEMPORARY TABLE \(Identifier.quoted(stageName(contract))) ON COMMIT DROP AS SELECT \(columns) FROM \(Identifier.quoted(contract.table.schema, contract.table.name)) WITH NO DATA"
     }
 
@@ -61,7 +64,7 @@ public struct ContractMerge: Sendable {
             try connection.query(SQLQuery(unescaped: "WITH changed AS (\(statement) RETURNING 1) SELECT count(*) FROM changed")).rows[0].decode(Int.self, 0)
         }
         var counts = MergeCounts()
-        let columns = values + [ContractTable.sourceLine]
+        let columns = values + trailing
         if history {
             counts.updated = try count(
                 "UPDATE \(table) AS t SET \(ContractTable.validTo) = now() FROM \(stage) AS s WHERE \(sameKey)\(current) AND \(differs)")

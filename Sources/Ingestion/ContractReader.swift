@@ -1,5 +1,6 @@
 import Failures
 import Foundation
+import Schema
 import Validation
 import Yams
 
@@ -49,6 +50,12 @@ public enum ContractReader {
         let file: String
         let chain: [String]
 
+        /// A path written in the contract: relative to the contract's folder.
+        func beside(_ path: String) -> String {
+            let folder = (file as NSString).deletingLastPathComponent
+            return path.hasPrefix("/") || folder.isEmpty ? path : "\(folder)/\(path)"
+        }
+
         func fail(_ node: Node?, _ key: String, _ reason: String) -> ContractError {
             ContractError(file: file, line: node?.mark?.line, key: key, reason: reason)
         }
@@ -56,18 +63,138 @@ public enum ContractReader {
         func contract(_ top: inout Keys) throws -> Contract {
             let name = try top.required("dataset", identifier: true)
             let description = try top.string("description")
+            var rejects = try top.object("rejects", required: false)
+            let maxRejects = try rejects?.integer("max", in: 0...Int(Int32.max)) ?? 0
+            let shrinkLimit = try rejects?.integer("shrink_limit", in: 0...100) ?? 50
+            try rejects?.finish()
+            guard top.node(for: "inputs") == nil else {
+                return try migratedTables(&top, name: name, description: description, maxRejects: maxRejects, shrinkLimit: shrinkLimit)
+            }
             let (tableText, tableNode) = try top.requiredWithNode("table")
             let table = try tableName(tableText, node: tableNode, key: "table")
             if ["ingest", "people", "census", "ml", "accident", "wind", "public", "information_schema"].contains(table.schema)
                 || table.schema.hasPrefix("pg_") {
                 throw fail(tableNode, "table", "schema \(table.schema) belongs to pgpipe's built-in datasets or to Postgres; choose a schema of your own")
             }
-            var input = try top.requiredObject("input")
-            let format = try inputFormat(&input)
-            let inputValue = ContractInput(file: try input.required("file"), format: format)
-            try input.finish()
-
+            var inputKeys = try top.requiredObject("input")
             var schema = try top.requiredObject("schema")
+            let (fields, missingValues, primaryKey) = try self.schema(&schema, columnNames: true)
+            // The columns a load fills itself.
+            let reserved = [ContractTable.sourceLine, ContractTable.sourcePosition, ContractTable.validFrom, ContractTable.validTo]
+            if let (index, field) = fields.enumerated().first(where: { reserved.contains($0.element.name) }) {
+                throw fail(schema.node, schema.path("fields[\(index)].name"), "\"\(field.name)\" is a column the load fills itself (\(reserved.joined(separator: ", "))); name the field otherwise")
+            }
+            var foreignKeys: [ForeignKey] = []
+            for (index, node) in (try schema.sequence("foreignKeys")?.0 ?? []).enumerated() {
+                var keys = try schema.objectIn(node, path: schema.path("foreignKeys[\(index)]"))
+                foreignKeys.append(try foreignKey(&keys, fields: fields.map(\.name), own: (table, primaryKey, fields)))
+                try keys.finish()
+            }
+            try schema.finish()
+            let mode = try loadMode(&top, fields: fields, primaryKey: primaryKey)
+            if let field = fields.first(where: { $0.category || $0.reference != nil }) {
+                throw fail(top.node(for: "schema"), "schema", "field \"\(field.name)\": categories and references are for contracts with inputs copied into tables of sql/migrations, for now")
+            }
+            let (before, after) = try transforms(&top)
+            let input = ContractInput(
+                name: name, file: try inputKeys.required("file"), format: try inputFormat(&inputKeys, fields: fields), fields: fields,
+                missingValues: missingValues,
+                uniqueKeys: (primaryKey.isEmpty ? [] : [primaryKey]) + fields.filter { $0.unique && [$0.name] != primaryKey }.map { [$0.name] },
+                copy: nil, lineColumn: ContractTable.sourceLine, positionColumn: ContractTable.sourcePosition, constants: [], categories: nil,
+                before: before, after: after)
+            try inputKeys.finish()
+            return Contract(
+                file: file, name: name, description: description, declaredTable: table, mode: mode, inputs: [input], primaryKey: primaryKey,
+                foreignKeys: foreignKeys, replaces: [], maxRejects: maxRejects, shrinkLimit: shrinkLimit)
+        }
+
+        /// A contract whose tables sql/migrations create (the built-in datasets): its inputs, each copied into a
+        /// table it names, and the tables a load replaces (or the partitioned table a batch replaces).
+        func migratedTables(_ top: inout Keys, name: String, description: String?, maxRejects: Int, shrinkLimit: Int) throws -> Contract {
+            var inputs: [ContractInput] = []
+            for (index, node) in (try top.sequence("inputs")?.0 ?? []).enumerated() {
+                var keys = try top.objectIn(node, path: "inputs[\(index)]")
+                let input = try self.input(&keys)
+                if inputs.contains(where: { $0.name == input.name }) { throw fail(node, keys.path("name"), "input \"\(input.name)\" is declared twice") }
+                inputs.append(input)
+                try keys.finish()
+            }
+            guard !inputs.isEmpty else { throw fail(top.node(for: "inputs"), "inputs", "a contract lists at least one input") }
+            let modeText = try top.string("mode") ?? "replace"
+            let mode: LoadMode
+            var replaces: [TableName] = []
+            switch modeText {
+            case "replace":
+                guard let (tables, node) = try top.sequence("replaces"), !tables.isEmpty else {
+                    throw fail(top.node(for: "replaces"), "replaces", "a replace load names the tables it empties and fills, children before parents")
+                }
+                replaces = try tables.map { item in
+                    guard case .scalar(let scalar) = item else { throw fail(item, "replaces", "expected a list of schema.table names") }
+                    return try tableName(scalar.string, node: node, key: "replaces")
+                }
+                mode = .replace
+            case "partition":
+                var partition = try top.requiredObject("partition")
+                let (text, node) = try partition.requiredWithNode("table")
+                let table = try tableName(text, node: node, key: "partition.table")
+                let delete = try scripts(try partition.stringOrStrings("delete") ?? [], key: "partition.delete")
+                try partition.finish()
+                guard case .sql(let script)? = delete.first, delete.count == 1 else {
+                    throw fail(partition.node, "partition.delete", "names the one script that removes a replaced batch's rows of other tables")
+                }
+                mode = .batchPartition(table: table, delete: script)
+            default:
+                throw fail(top.node(for: "mode"), "mode", "\"\(modeText)\" is not replace or partition (a contract with inputs fills tables of sql/migrations)")
+            }
+            return Contract(
+                file: file, name: name, description: description, declaredTable: nil, mode: mode, inputs: inputs, primaryKey: [],
+                foreignKeys: [], replaces: replaces, maxRejects: maxRejects, shrinkLimit: shrinkLimit)
+        }
+
+        /// One input of a contract with inputs: the input's own keys, its schema, where it is copied.
+        func input(_ keys: inout Keys) throws -> ContractInput {
+            let name = try keys.required("name", identifier: true)
+            var schema = try keys.requiredObject("schema")
+            let (fields, missingValues, primaryKey) = try self.schema(&schema, columnNames: false)
+            try schema.finish()
+            var copy = try keys.requiredObject("copy")
+            let (tableText, tableNode) = try copy.requiredWithNode("table")
+            let table = try tableName(tableText, node: tableNode, key: copy.path("table"))
+            let columns = try copy.strings("columns") ?? []
+            guard columns.count == fields.count else {
+                throw fail(copy.node(for: "columns") ?? copy.node, copy.path("columns"), "names \(columns.count) columns for the \(fields.count) fields")
+            }
+            var constants: [(column: String, value: LoadConstant)] = []
+            for (index, node) in (try copy.sequence("constants")?.0 ?? []).enumerated() {
+                var constant = try copy.objectIn(node, path: copy.path("constants[\(index)]"))
+                let column = try constant.required("column")
+                let value = try constant.required("value")
+                guard let loadConstant = ["batch": LoadConstant.batch, "source_file": .sourceFile][value] else {
+                    throw fail(constant.node(for: "value"), constant.path("value"), "\"\(value)\" is not batch or source_file")
+                }
+                try constant.finish()
+                constants.append((column, loadConstant))
+            }
+            let line = try copy.string("line") ?? ContractTable.sourceLine
+            let position = try copy.string("position") ?? ContractTable.sourcePosition
+            try copy.finish()
+            let categories = try keys.string("categories")
+            if categories == nil, let field = fields.first(where: \.category) {
+                throw fail(keys.node, keys.path("categories"), "field \"\(field.name)\" is a category: name the schema of the lookup tables")
+            }
+            let (before, after) = try transforms(&keys)
+            let input = ContractInput(
+                name: name, file: try keys.required("file"), format: try inputFormat(&keys, fields: fields), fields: fields,
+                missingValues: missingValues,
+                uniqueKeys: (primaryKey.isEmpty ? [] : [primaryKey]) + fields.filter { $0.unique && [$0.name] != primaryKey }.map { [$0.name] },
+                copy: (table, columns), lineColumn: line, positionColumn: position, constants: constants, categories: categories,
+                before: before, after: after)
+            return input
+        }
+
+        /// A schema's fields, missing values and primary key; `columnNames`: each field names a column of the
+        /// declared table.
+        func schema(_ schema: inout Keys, columnNames: Bool) throws -> (fields: [ContractField], missingValues: [String], primaryKey: [String]) {
             let missingValues = try schema.strings("missingValues") ?? [""]
             var fields: [ContractField] = []
             guard let (fieldNodes, _) = try schema.sequence("fields"), !fieldNodes.isEmpty else {
@@ -75,7 +202,7 @@ public enum ContractReader {
             }
             for (index, node) in fieldNodes.enumerated() {
                 var keys = try schema.objectIn(node, path: schema.path("fields[\(index)]"))
-                let field = try self.field(&keys)
+                let field = try self.field(&keys, columnName: columnNames)
                 if fields.contains(where: { $0.name == field.name }) {
                     throw fail(node, keys.path("name"), "field \"\(field.name)\" is declared twice")
                 }
@@ -84,32 +211,38 @@ public enum ContractReader {
             }
             let names = fields.map(\.name)
             let primaryKey = try schema.stringOrStrings("primaryKey") ?? []
+            if let repeated = primaryKey.enumerated().first(where: { primaryKey[..<$0.offset].contains($0.element) })?.element {
+                throw fail(schema.node(for: "primaryKey"), schema.path("primaryKey"), "names \"\(repeated)\" twice")
+            }
             for key in primaryKey where !names.contains(key) {
                 throw fail(schema.node(for: "primaryKey"), schema.path("primaryKey"), "names \"\(key)\", which is not a field; fields are \(names.joined(separator: ", "))")
             }
             for key in primaryKey where fields.first(where: { $0.name == key })?.required == false {
                 throw fail(schema.node(for: "primaryKey"), schema.path("primaryKey"), "field \"\(key)\" of the primary key must be required (constraints: {required: true})")
             }
-            var foreignKeys: [ForeignKey] = []
-            for (index, node) in (try schema.sequence("foreignKeys")?.0 ?? []).enumerated() {
-                var keys = try schema.objectIn(node, path: schema.path("foreignKeys[\(index)]"))
-                foreignKeys.append(try foreignKey(&keys, fields: names, own: (table, primaryKey, fields)))
-                try keys.finish()
-            }
-            try schema.finish()
+            return (fields, missingValues, primaryKey)
+        }
 
-            let mode = try loadMode(&top, fields: fields, primaryKey: primaryKey)
-            var transforms = try top.object("transforms", required: false)
-            let before = try transforms?.string("before"), after = try transforms?.string("after")
-            try transforms?.finish()
-            var rejects = try top.object("rejects", required: false)
-            let maxRejects = try rejects?.integer("max", in: 0...Int(Int32.max)) ?? 0
-            let shrinkLimit = try rejects?.integer("shrink_limit", in: 0...100) ?? 50
-            try rejects?.finish()
-            return Contract(
-                file: file, name: name, description: description, table: table, mode: mode, input: inputValue, fields: fields,
-                missingValues: missingValues, primaryKey: primaryKey, foreignKeys: foreignKeys, before: before, after: after,
-                maxRejects: maxRejects, shrinkLimit: shrinkLimit)
+        /// `transforms: {before, after}`: a script or a list of scripts each, read now.
+        func transforms(_ keys: inout Keys) throws -> (before: [LoadScript], after: [LoadScript]) {
+            guard var transforms = try keys.object("transforms", required: false) else { return ([], []) }
+            let before = try scripts(try transforms.stringOrStrings("before") ?? [], key: transforms.path("before"))
+            let after = try scripts(try transforms.stringOrStrings("after") ?? [], key: transforms.path("after"))
+            try transforms.finish()
+            return (before, after)
+        }
+
+        /// The text of each SQL script, a path relative to the contract's folder.
+        func scripts(_ paths: [String], key: String) throws -> [LoadScript] {
+            try paths.map { .sql(try text(of: $0, key: key)) }
+        }
+
+        func text(of path: String, key: String) throws -> String {
+            let full = beside(path)
+            guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
+                throw ContractError(file: file, line: nil, key: key, reason: "\(full): cannot be read as UTF-8 text")
+            }
+            return text
         }
 
         func tableName(_ text: String, node: Node?, key: String) throws -> TableName {
@@ -120,7 +253,7 @@ public enum ContractReader {
             return TableName(schema: parts[0], name: parts[1])
         }
 
-        func inputFormat(_ input: inout Keys) throws -> ContractInput.Format {
+        func inputFormat(_ input: inout Keys, fields: [ContractField]) throws -> ContractInput.Format {
             let format = try input.string("format") ?? "csv"
             switch format {
             case "csv":
@@ -132,7 +265,9 @@ public enum ContractReader {
                 guard let path = try input.stringOrStrings("path"), !path.isEmpty else {
                     throw fail(input.node, input.path("path"), "a JSON input names the keys leading to its array of records (path: [result, records])")
                 }
-                return .json(path: path)
+                // The keys holding JSON numbers; any other value is a string. By default a number field's.
+                let numbers = try input.strings("numbers") ?? fields.filter { [.integer, .number].contains($0.kind) }.map(\.name)
+                return .json(path: path, numbers: numbers)
             case "sqlite":
                 return .sqlite(table: try input.required("table"))
             default:
@@ -140,9 +275,9 @@ public enum ContractReader {
             }
         }
 
-        func field(_ keys: inout Keys) throws -> ContractField {
+        func field(_ keys: inout Keys, columnName: Bool) throws -> ContractField {
             let name = try keys.required("name")
-            guard !name.isEmpty, name.utf8.count <= 63 else {
+            guard !columnName || (!name.isEmpty && name.utf8.count <= 63) else {
                 throw fail(keys.node(for: "name"), keys.path("name"), "a field's name is 1 to 63 bytes (a Postgres column name)")
             }
             let typeText = try keys.string("type") ?? "string"
@@ -161,11 +296,11 @@ public enum ContractReader {
             }
             let trueValues = try keys.strings("trueValues") ?? ["true", "True", "TRUE", "1"]
             let falseValues = try keys.strings("falseValues") ?? ["false", "False", "FALSE", "0"]
-            if kind != .boolean, let node = keys.node(for: "trueValues") ?? keys.node(for: "falseValues") {
-                throw fail(node, keys.path("trueValues"), "only a boolean field has trueValues and falseValues")
+            for key in ["trueValues", "falseValues"] where kind != .boolean && keys.node(for: key) != nil {
+                throw fail(keys.node(for: key), keys.path(key), "only a boolean field has trueValues and falseValues")
             }
             var constraints = ValueConstraints()
-            var required = false, unique = false
+            var required = false, unique = false, notInFuture = false
             if var c = try keys.object("constraints", required: false) {
                 required = try c.bool("required") ?? false
                 unique = try c.bool("unique") ?? false
@@ -182,6 +317,10 @@ public enum ContractReader {
                 }
                 for key in ["minimum", "maximum"] {
                     guard let text = try c.string(key) else { continue }
+                    if key == "maximum", kind == .date, text == "today" {
+                        notInFuture = true
+                        continue
+                    }
                     let bound: ValueConstraints.Bound
                     switch kind {
                     case .integer, .number:
@@ -203,9 +342,25 @@ public enum ContractReader {
             }
             let description = try keys.string("description")
             _ = try keys.string("title")
+            let category = try keys.bool("category") ?? false
+            if category, kind != .string { throw fail(keys.node(for: "category"), keys.path("category"), "only a string field is a category") }
+            var reference: Reference?
+            if var keys = try keys.object("reference", required: false) {
+                let noun = try keys.required("noun")
+                var variables: [String: String] = [:]
+                if var given = try keys.object("variables", required: false) {
+                    for key in given.mapping.keys.compactMap(\.scalar?.string) { variables[key] = try given.required(key) }
+                    try given.finish()
+                }
+                let query = SQLFolder.substituting(variables, in: try text(of: try keys.required("query"), key: keys.path("query")))
+                try keys.finish()
+                reference = Reference(noun: noun, query: query)
+            }
+            let maxBytes = try keys.integer("maxBytes", in: 1...Int(Int32.max))
             return ContractField(
                 name: name, kind: kind, datePattern: datePattern, required: required, unique: unique, constraints: constraints,
-                trueValues: trueValues, falseValues: falseValues, description: description)
+                trueValues: trueValues, falseValues: falseValues, description: description, missingValues: try keys.strings("missingValues"),
+                category: category, reference: reference, maxBytes: maxBytes, notInFuture: notInFuture)
         }
 
         func foreignKey(_ keys: inout Keys, fields: [String], own: (table: TableName, primaryKey: [String], fields: [ContractField])) throws -> ForeignKey {
@@ -222,12 +377,15 @@ public enum ContractReader {
             // "" is this table itself, as in Table Schema; another name is the contract of that dataset here.
             var target: (table: TableName, primaryKey: [String], fields: [ContractField]) = own
             if !resource.isEmpty {
-                let path = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("\(resource).yaml").path
+                let path = beside("\(resource).yaml")
                 guard Keys.isIdentifier(resource), FileKind.at(path) == .regular else {
                     throw fail(node, reference.path("resource"), "no contract \(resource).yaml beside this one: a foreign key references a dataset declared in the same folder (or \"\" for this table)")
                 }
                 guard !chain.contains(path) else { throw fail(node, reference.path("resource"), "contracts reference each other in a cycle") }
                 let other = try ContractReader.read(path, referencedBy: chain)
+                guard other.name == resource, other.declaredTable != nil else {
+                    throw fail(node, reference.path("resource"), "\(resource).yaml declares \(other.declaredTable == nil ? "no table of its own" : "dataset \(other.name)"), not the table of dataset \(resource)")
+                }
                 target = (other.table, other.primaryKey, other.fields)
             }
             guard referenced.count == columns.count else {
@@ -271,8 +429,8 @@ public enum ContractReader {
                     throw fail(options.node(for: "type"), "partition.type", "\"\(typeText)\" is not date, string or integer")
                 }
                 try options.finish()
-                if fields.contains(where: { $0.name == key }) {
-                    throw fail(options.node(for: "key"), "partition.key", "\"\(key)\" is filled by the load from --batch, so it is not also a field of the file")
+                if fields.contains(where: { $0.name == key }) || [ContractTable.sourceLine, ContractTable.sourcePosition].contains(key) {
+                    throw fail(options.node(for: "key"), "partition.key", "\"\(key)\" is filled by the load from --batch, so it is neither a field of the file nor \(ContractTable.sourceLine)")
                 }
                 return .partition(key: key, type: type)
             default:
@@ -338,8 +496,8 @@ public enum ContractReader {
         mutating func bool(_ key: String) throws -> Bool? {
             guard let text = try scalar(key) else { return nil }
             switch text {
-            case "true": return true
-            case "false": return false
+            case "true", "True", "TRUE": return true
+            case "false", "False", "FALSE": return false
             default: throw fail(mapping[key], key, "\"\(text)\" is not true or false")
             }
         }

@@ -48,7 +48,7 @@ public struct ContractTable {
     }
 
     /// The column each row's source line goes into, and the validity range of a merge with history.
-    static let sourceLine = "source_line", validFrom = "valid_from", validTo = "valid_to"
+    static let sourceLine = "source_line", sourcePosition = "source_position", validFrom = "valid_from", validTo = "valid_to"
 
     var history: Bool {
         if case .merge(_, true) = contract.mode { return true }
@@ -59,7 +59,7 @@ public struct ContractTable {
         var columns: [DesiredColumn] = []
         if case .partition(let key, let type) = contract.mode { columns.append(DesiredColumn(name: key, type: type.columnType, notNull: true)) }
         columns += contract.fields.map { DesiredColumn(name: $0.name, type: $0.kind.columnType, notNull: $0.required) }
-        columns.append(DesiredColumn(name: Self.sourceLine, type: "bigint", notNull: true))
+        columns += contract.input.trailingColumns.map { DesiredColumn(name: $0, type: "bigint", notNull: true) }
         if history {
             columns.append(DesiredColumn(name: Self.validFrom, type: "timestamp with time zone", notNull: true))
             columns.append(DesiredColumn(name: Self.validTo, type: "timestamp with time zone", notNull: false))
@@ -86,7 +86,9 @@ public struct ContractTable {
         var constraints: [DesiredConstraint] = []
         if !tableKey.isEmpty { constraints.append(DesiredConstraint(name: "\(contract.table.name)_pkey", kind: "p", columns: tableKey, references: nil)) }
         for field in contract.fields where field.unique && [field.name] != contract.primaryKey {
-            let columns = history ? [field.name, Self.validFrom] : [field.name]
+            // Unique among the rows of one version, of one partition.
+            var columns = history ? [field.name, Self.validFrom] : [field.name]
+            if case .partition(let key, _) = contract.mode { columns.insert(key, at: 0) }
             constraints.append(DesiredConstraint(name: constraintName([field.name], "key"), kind: "u", columns: columns, references: nil))
         }
         for key in contract.foreignKeys {

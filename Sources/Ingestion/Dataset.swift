@@ -7,13 +7,6 @@ public struct Dataset: Sendable {
     /// Loaded in this order; a later input may reference tables an earlier one filled.
     public let inputs: [DatasetInput]
     public let replacement: Replacement
-
-    /// All datasets this build knows, by name.
-    public static let all: [Dataset] = [.people, .census, .accidents, .wind]
-
-    public static func named(_ name: String) -> Dataset? {
-        all.first { $0.name == name }
-    }
 }
 
 import Validation
@@ -68,8 +61,8 @@ public enum Replacement: Sendable {
     /// Each load replaces one batch, named by the load's batch key, and each batch is a partition of
     /// `partitionOf`. An input whose `copyTable` is `partitionOf` is written into the batch's
     /// `<partitionOf>_incoming_YYYYMMDD`, a table of its own without per-row key checks, which replaces the
-    /// batch's partition before commit (its keys checked as it is attached). `delete` (a script of
-    /// sql/transforms) removes, just before the swap, the rows of other tables that describe the replaced
+    /// batch's partition before commit (its keys checked as it is attached). `delete` (a script, read
+    /// with the contract) removes, just before the swap, the rows of other tables that describe the replaced
     /// batch. Other batches stay, and batches of different dates load at the same time.
     case batch(partitionOf: (schema: String, table: String), delete: String)
     /// Each load replaces the rows of `table` whose `column` holds the load's batch key: they are deleted and

@@ -156,7 +156,8 @@ public struct DatasetLoader {
         case .batch(let table, _):
             try BatchPartition(schema: table.schema, table: table.table, connection: connection).begin(batch: batch)
         case .batchRows(let table, let column):
-            try connection.query("SELECT ingest.close_read_gate(\(table.schema))")
+            // No read gate: loads of other values go on beside this one, and a reader sees this value's rows
+            // before or after the load, whole.
             try connection.query("DELETE FROM \(identifier: table.schema, table.name) WHERE \(identifier: column) = \(batch)")
         case .none(let table, _), .merge(_, let table):
             try connection.query("SELECT ingest.close_read_gate(\(table.schema))")
@@ -190,7 +191,7 @@ public struct DatasetLoader {
             let partition = BatchPartition(schema: table.schema, table: table.table, connection: connection)
             try partition.closeReadGate()
             for labels in newLabels { try settle(labels) }
-            try connection.execute(script: try sql.transform(delete))
+            try connection.execute(script: delete)
             try partition.swapIn(batch: batch)
         case .batchRows, .none:
             break
@@ -407,7 +408,7 @@ public struct DatasetLoader {
     /// Reads a reference's keys in the load's transaction, after the inputs that fill the tables it reads.
     private func readKeys(of reference: Reference, into context: ValidationContext) throws {
         var keys: [String: [ValidationContext.Target]] = [:]
-        for row in try connection.query(try sql.query(reference.query, variables: reference.variables)).rows {
+        for row in try connection.query(SQLQuery(unescaped: reference.query)).rows {
             keys[row[0] ?? "", default: []].append(ValidationContext.Target(id: row[1] ?? "", label: row[2] ?? ""))
         }
         context.store(reference, keys: keys)

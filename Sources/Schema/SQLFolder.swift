@@ -38,7 +38,12 @@ public struct SQLFolder: Sendable {
     public func text(_ relativePath: String, variables: [String: String] = [:]) throws -> String {
         let path = "\(root)/\(relativePath)"
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw SQLFileError(path: path) }
-        return variables.reduce(text) { text, variable in
+        return Self.substituting(variables, in: text)
+    }
+
+    /// SQL with each psql-style identifier variable (`:"name"`) replaced by its value, quoted.
+    public static func substituting(_ variables: [String: String], in text: String) -> String {
+        variables.reduce(text) { text, variable in
             text.replacingOccurrences(of: ":\"\(variable.key)\"", with: Identifier.quoted(variable.value))
         }
     }

@@ -43,14 +43,11 @@ public struct Column: Sendable {
 public struct Reference: Sendable, Hashable {
     /// What the key names, for reject reasons ("place").
     public let noun: String
-    /// The query that reads it, a file of sql/queries returning (key, id, a description of the row for
-    /// ambiguity messages), and the identifiers it is given (psql's `:"name"` variables).
+    /// The SQL that reads it, returning (key, id, a description of the row for ambiguity messages).
     public let query: String
-    public let variables: [String: String]
 
-    public init(noun: String, query: String, variables: [String: String] = [:]) {
+    public init(noun: String, query: String) {
         self.noun = noun
         self.query = query
-        self.variables = variables
     }
 }

@@ -33,7 +33,7 @@ struct AccidentSources: ParsableCommand {
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
-            let opened = try OpenedDataset(.accidents, dataDirectory: dataDir)
+            let opened = try OpenedDataset(try database.catalog.dataset("accidents"), dataDirectory: dataDir)
             let (result, connection) = try options.load(
                 opened, batch: nil, settings: ["prefer": prefer.rawValue],
                 defaultRejects: "\(dataDir)/accidents_rejects.jsonl", database: database, logger: logger)

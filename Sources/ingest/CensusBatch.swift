@@ -42,7 +42,7 @@ struct CensusBatch: ParsableCommand {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
             let batch = (batchDate ?? CalendarDate.today()).description
-            let opened = try OpenedDataset(.census, dataDirectory: dataDir, files: ["census": file])
+            let opened = try OpenedDataset(try database.catalog.dataset("census"), dataDirectory: dataDir, files: ["census": file])
             // The model is read before the load, so a missing or broken model changes nothing (nor places the batch).
             let modelFile = noScore ? nil : try XGBoostFile(path: model.model)
             if let modelFile { _ = try CensusScorer.encoder(for: modelFile.model) }

@@ -18,16 +18,20 @@ struct Plan: ParsableCommand {
     func run() throws {
         try exitingWithStatus("ingest") {
             let contract = try ContractReader.read(contract)
+            guard let declared = contract.declaredTable else {
+                print("-- \(contract.name): its tables are sql/migrations', which `ingest migrate` applies; nothing to plan")
+                return 0
+            }
             let table = ContractTable(contract, sql: database.sqlFolder)
             let connection = try database.connect()
             let pending = try Migrator(sql: database.sqlFolder, logger: database.logger("ingest")).pending(connection)
             let plan = try table.plan(connection)
             if !pending.isEmpty { print("-- first, as the administrator: the migrations this database lacks (\(pending.map(\.name).joined(separator: ", ")))") }
             guard !plan.isEmpty else {
-                print("-- \(contract.table) matches \(contract.file): nothing to apply")
+                print("-- \(declared) matches \(contract.file): nothing to apply")
                 return 0
             }
-            if plan.statements.isEmpty { print("-- \(contract.table) matches \(contract.file); apply records the contract (sha256 \(table.checksum.prefix(12))…)") }
+            if plan.statements.isEmpty { print("-- \(declared) matches \(contract.file); apply records the contract (sha256 \(table.checksum.prefix(12))…)") }
             for statement in plan.statements { print("\(statement);") }
             if plan.losesData { print("-- these changes lose data: `ingest apply` needs --allow-data-loss") }
             return 0
@@ -58,13 +62,17 @@ struct Apply: ParsableCommand {
     func run() throws {
         try exitingWithStatus("ingest") {
             let contract = try ContractReader.read(contract)
-            let table = ContractTable(contract, sql: database.sqlFolder)
             let connection = try database.connect()
             try database.migrate(connection, logger: database.logger("ingest"))
+            guard let declared = contract.declaredTable else {
+                print("\(contract.name): its tables are sql/migrations', up to date")
+                return 0
+            }
+            let table = ContractTable(contract, sql: database.sqlFolder)
             let applied = try table.apply(connection, allowDataLoss: allowDataLoss)
             print(applied.isEmpty
-                ? "\(contract.table): up to date with \(contract.file)"
-                : "\(contract.table): applied \(applied.count) statement\(applied.count == 1 ? "" : "s") from \(contract.file)")
+                ? "\(declared): up to date with \(contract.file)"
+                : "\(declared): applied \(applied.count) statement\(applied.count == 1 ? "" : "s") from \(contract.file)")
             return 0
         }
     }

@@ -35,7 +35,11 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "The folder holding migrations/, transforms/ and queries/.")
     var sql = "sql"
 
+    @Option(help: "The folder of dataset contracts: the built-in datasets' and your own (datasets/NAME.yaml).")
+    var datasets = "datasets"
+
     var sqlFolder: SQLFolder { SQLFolder(root: sql) }
+    var catalog: DatasetCatalog { DatasetCatalog(folder: datasets) }
     func connect() throws -> Connection { try connection.connect() }
 
     func logger(_ label: String) -> Logger { connection.logger(label) }
@@ -120,14 +124,22 @@ struct Migrate: ParsableCommand {
 }
 
 struct Datasets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the datasets and their input files.")
+    static let configuration = CommandConfiguration(abstract: "List the datasets of the contracts folder and their input files.")
 
-    func run() {
-        for dataset in Dataset.all {
-            print("\(dataset.name): \(dataset.summary)")
-            for input in dataset.inputs {
-                print("  \(input.name): \(input.defaultFile) (\(input.columns.map(\.name).joined(separator: ",")))")
+    @Option(help: "The folder of dataset contracts.")
+    var datasets = "datasets"
+
+    func run() throws {
+        try exitingWithStatus("ingest") {
+            let catalog = DatasetCatalog(folder: datasets)
+            for name in catalog.names {
+                let dataset = try catalog.dataset(name)
+                print("\(dataset.name): \(dataset.summary)")
+                for input in dataset.inputs {
+                    print("  \(input.name): \(input.defaultFile) (\(input.columns.map(\.name).joined(separator: ",")))")
+                }
             }
+            return 0
         }
     }
 }

@@ -118,33 +118,16 @@ struct Load: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if contract != nil {
-            if let dataset { throw ValidationError("give a built-in dataset (\(dataset)) or --contract, not both") }
-            return try checkFiles(unique: true)
-        }
-        let name = dataset ?? "people"
-        guard let dataset = Dataset.named(name) else {
-            throw ValidationError("unknown dataset \"\(name)\"; datasets are: \(Dataset.all.map(\.name).joined(separator: ", ")), or load one declared in a file with --contract")
-        }
-        if case .batch = dataset.replacement, batch == nil {
-            throw ValidationError("\(dataset.name) is loaded batch by batch: give --batch")
-        }
-        if let batch { try BatchDateWindow.check(try Self.date(batch), option: "--batch", allowAny: anyBatchDate) }
-        try checkFiles(unique: true)
-        for file in files where !dataset.inputs.contains(where: { $0.name == file.input }) {
-            throw ValidationError("--file \(file.input)=\(file.path): \(dataset.name) has no input \(file.input); its inputs are \(dataset.inputs.map(\.name).joined(separator: ", "))")
-        }
-    }
-
-    private func checkFiles(unique: Bool) throws {
+        if contract != nil, let dataset { throw ValidationError("give a dataset of the contracts folder (\(dataset)) or --contract, not both") }
         for (index, file) in files.enumerated() where files[..<index].contains(where: { $0.input == file.input }) {
             throw ValidationError("--file \(file.input)=... is given more than once")
         }
     }
 
+    /// A batch date, or the usage error ArgumentParser would give for it.
     static func date(_ text: String) throws -> CalendarDate {
         guard let date = CalendarDate(iso: text) else {
-            throw ValidationError("The value '\(text)' is invalid for '--batch <batch>': expected a real date written YYYY-MM-DD")
+            throw UsageError("The value '\(text)' is invalid for '--batch <batch>': expected a real date written YYYY-MM-DD")
         }
         return date
     }
@@ -153,8 +136,16 @@ struct Load: ParsableCommand {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
             if let contract { return try load(contract: contract, logger: logger) }
-            let name = dataset ?? "people"
-            guard let dataset = Dataset.named(name) else { throw ValidationError("unknown dataset \"\(name)\"") }
+            let dataset = try database.catalog.dataset(self.dataset ?? "people")
+            if case .batch = dataset.replacement, batch == nil {
+                throw UsageError("\(dataset.name) is loaded batch by batch: give --batch")
+            }
+            if let batch {
+                do { try BatchDateWindow.check(try Self.date(batch), option: "--batch", allowAny: anyBatchDate) } catch let error as ValidationError { throw UsageError(error.message) }
+            }
+            for file in files where !dataset.inputs.contains(where: { $0.name == file.input }) {
+                throw UsageError("--file \(file.input)=\(file.path): \(dataset.name) has no input \(file.input); its inputs are \(dataset.inputs.map(\.name).joined(separator: ", "))")
+            }
             let overrides = Dictionary(files.map { ($0.input, $0.path) }) { _, last in last }
             let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
             let (result, connection) = try options.load(
@@ -168,7 +159,7 @@ struct Load: ParsableCommand {
     /// checked against it before a row is read.
     private func load(contract path: String, logger: Logger) throws -> Int32 {
         let contract = try ContractReader.read(path)
-        var dataset = try contract.dataset()
+        var dataset = contract.dataset()
         for file in files where file.input != contract.name {
             throw UsageError("--file \(file.input)=\(file.path): \(path) has one input, \(contract.name)")
         }

@@ -34,7 +34,7 @@ struct LoadAll: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        var shared = ["--sql", database.sql, "--log-level", database.connection.logLevel.rawValue]
+        var shared = ["--sql", database.sql, "--datasets", database.datasets, "--log-level", database.connection.logLevel.rawValue]
         if let url = database.connection.databaseURL { shared += ["--database-url", url] }
         if quiet { shared.append("--quiet") }
         if allowShrink { shared.append("--allow-shrink") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandSupport
+import Failures
 import Ingestion
 import Postgres
 
@@ -29,16 +30,17 @@ struct WindSources: ParsableCommand {
         for (index, file) in files.enumerated() where files[..<index].contains(where: { $0.input == file.input }) {
             throw ValidationError("--file \(file.input)=... is given more than once")
         }
-        for file in files where !Dataset.wind.inputs.contains(where: { $0.name == file.input }) {
-            throw ValidationError("--file \(file.input)=\(file.path): wind has no input \(file.input); its inputs are \(Dataset.wind.inputs.map(\.name).joined(separator: ", "))")
-        }
     }
 
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
+            let wind = try database.catalog.dataset("wind")
+            for file in files where !wind.inputs.contains(where: { $0.name == file.input }) {
+                throw UsageError("--file \(file.input)=\(file.path): wind has no input \(file.input); its inputs are \(wind.inputs.map(\.name).joined(separator: ", "))")
+            }
             let overrides = Dictionary(files.map { ($0.input, $0.path) }) { _, last in last }
-            let opened = try OpenedDataset(.wind, dataDirectory: dataDir, files: overrides)
+            let opened = try OpenedDataset(wind, dataDirectory: dataDir, files: overrides)
             let (result, connection) = try options.load(
                 opened, batch: nil, defaultRejects: "\(dataDir)/wind_rejects.jsonl", database: database, logger: logger)
             if result.status.committed {

@@ -74,7 +74,7 @@ import Testing
     }
 
     func load(_ contract: Contract, _ path: String, batch: String? = nil, maxRejects: Int = 0, force: Bool = false) throws -> LoadResult {
-        var dataset = try contract.dataset()
+        var dataset = contract.dataset()
         if force, case .none(let table, _) = dataset.replacement { dataset = dataset.replacing(.none(table: table, refuseRepeats: false)) }
         let opened = try OpenedDataset(dataset, dataDirectory: folder.path, files: [contract.name: path])
         if let difference = try ContractTable(contract, sql: sql).difference(connection) { throw ConfigurationError(difference) }
@@ -265,6 +265,49 @@ import Testing
         let run = try load(contract, try file("twice.csv", tenStations + ["CCC,Again,01/01/2000,1,true"]), maxRejects: 1)
         #expect(run.merge == MergeCounts(inserted: 10, updated: 0, unchanged: 0, deleted: 0))
         #expect(try rows("SELECT line, reason FROM ingest.rejects") == ["12|duplicate of line 4 (code)"])
+    }
+
+    @Test func test_a_row_naming_no_row_of_the_referenced_table_is_a_reject() throws {
+        let stations = try stations(mode: "replace")
+        try apply(stations)
+        _ = try load(stations, try file("stations.csv", tenStations))
+        let path = try folder.write("readings.yaml", """
+            dataset: readings
+            table: weather.readings
+            mode: append
+            input: {file: readings.csv}
+            schema:
+              fields:
+                - {name: station, constraints: {required: true}}
+                - {name: taken, type: datetime, constraints: {required: true}}
+                - {name: celsius, type: number, constraints: {minimum: -90, maximum: 60}}
+              primaryKey: [station, taken]
+              foreignKeys:
+                - {fields: station, reference: {resource: stations, fields: code}}
+            """)
+        let readings = try ContractReader.read(path)
+        try apply(readings)
+        let run = try load(readings, try folder.write("readings.csv", """
+            station,taken,celsius
+            AAA,2026-12-01T06:00:00Z,-3.5
+            ZZZ,2026-12-01T06:00:00Z,1
+            BBB,2026-12-01 07:30+01:00,61
+            BBB,2026-12-01T07:30,12.25
+            CCC,yesterday,1
+
+            """), maxRejects: 3)
+        #expect(run.counts.loaded == 2 && run.counts.rejected == 3)
+        #expect(try rows("SELECT line, field, reason FROM ingest.rejects WHERE run_id = \(run.run) ORDER BY line") == [
+            "3|station|unknown weather.stations code \"ZZZ\"",
+            "4|celsius|61 is above the maximum 60",
+            "6|taken|not a date and time in the form YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]",
+        ])
+        #expect(try rows("SELECT station, taken, celsius FROM weather.readings ORDER BY station") == [
+            "AAA|2026-12-01 06:00:00+00|-3.5", "BBB|2026-12-01 07:30:00+00|12.25",
+        ])
+        #expect(try rows("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'weather.readings'::regclass AND contype = 'f'") == [
+            "FOREIGN KEY (station) REFERENCES weather.stations(code)",
+        ])
     }
 
     @Test func test_partition_replaces_only_its_batch() throws {

@@ -43,12 +43,12 @@ import Testing
     @Test func test_a_valid_contract_reads_with_defaults() throws {
         let contract = try ContractReader.read(try folder.write("readings.yaml", Self.valid))
         #expect(contract.name == "readings")
-        #expect(contract.table == TableName(schema: "weather", name: "readings"))
+        #expect(contract.declaredTable == TableName(schema: "weather", name: "readings"))
         #expect(contract.mode == .replace)
-        #expect(contract.input.format == .csv(header: true))
+        #expect(contract.inputs[0].format == .csv(header: true))
         #expect(contract.fields.map(\.name) == ["station", "taken", "celsius"])
         #expect(contract.fields.map(\.kind) == [.string, .datetime, .number])
-        #expect(contract.missingValues == [""])
+        #expect(contract.inputs[0].missingValues == [""])
         #expect(contract.primaryKey == ["station", "taken"])
         #expect(contract.maxRejects == 0 && contract.shrinkLimit == 50)
     }
