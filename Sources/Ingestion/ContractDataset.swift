@@ -109,6 +109,7 @@ extension Contract {
             type = .choice(values)
         case .date:
             type = field.notInFuture && field.datePattern == nil ? .pastDate : .date(field.datePattern)
+            if field.notInFuture, field.datePattern != nil { constraints.maximum = .date(.today()) }
         case .datetime:
             type = .dateTime
         }

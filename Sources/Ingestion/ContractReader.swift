@@ -175,10 +175,22 @@ public enum ContractReader {
                 try constant.finish()
                 constants.append((column, loadConstant))
             }
+            for (index, column) in columns.enumerated() where column.isEmpty || column.utf8.count > 63 {
+                throw fail(copy.node(for: "columns"), copy.path("columns[\(index)]"), "a column name is 1 to 63 bytes")
+            }
             let line = try copy.string("line") ?? ContractTable.sourceLine
             let position = try copy.string("position") ?? ContractTable.sourcePosition
+            for key in ["line", "position"] where copy.node(for: key) != nil && !Keys.isIdentifier(key == "line" ? line : position) {
+                throw fail(copy.node(for: key), copy.path(key), "\"\(key == "line" ? line : position)\" is not a lower-case name")
+            }
             try copy.finish()
+            if copy.node(for: "position") != nil, keys.node(for: "format")?.scalar?.string != "json" {
+                throw fail(copy.node(for: "position"), copy.path("position"), "only a JSON input's records have a position")
+            }
             let categories = try keys.string("categories")
+            if let categories, !Keys.isIdentifier(categories) {
+                throw fail(keys.node(for: "categories"), keys.path("categories"), "\"\(categories)\" is not a schema name")
+            }
             if categories == nil, let field = fields.first(where: \.category) {
                 throw fail(keys.node, keys.path("categories"), "field \"\(field.name)\" is a category: name the schema of the lookup tables")
             }
@@ -355,6 +367,9 @@ public enum ContractReader {
                 let query = SQLFolder.substituting(variables, in: try text(of: try keys.required("query"), key: keys.path("query")))
                 try keys.finish()
                 reference = Reference(noun: noun, query: query)
+            }
+            if reference != nil, category || kind != .string {
+                throw fail(keys.node(for: "reference"), keys.path("reference"), "a reference is a string field's, and neither a category nor typed otherwise")
             }
             let maxBytes = try keys.integer("maxBytes", in: 1...Int(Int32.max))
             return ContractField(

@@ -22,7 +22,20 @@ public struct DatasetCatalog: Sendable {
             let known = names.isEmpty ? "none in \(folder) (give --datasets)" : names.joined(separator: ", ")
             throw UsageError("unknown dataset \"\(name)\"; datasets are: \(known), or load one declared in a file with --contract")
         }
-        return try ContractReader.read("\(folder)/\(name).yaml")
+        let contract = try ContractReader.read("\(folder)/\(name).yaml")
+        guard contract.name == name else {
+            throw ContractError(file: contract.file, line: nil, key: "dataset", reason: "\"\(contract.name)\" is not the name of its file, \(name).yaml")
+        }
+        return contract
+    }
+
+    /// A contract from elsewhere named like one of this folder's would share its ledger, lock and shrink guard:
+    /// refused with the reason.
+    public func checkName(of contract: Contract) throws {
+        guard names.contains(contract.name) else { return }
+        func real(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        guard real(contract.file) != real("\(folder)/\(contract.name).yaml") else { return }
+        throw UsageError("\(contract.file): dataset \(contract.name) is already \(folder)/\(contract.name).yaml; give the contract a name of its own")
     }
 
     /// The loader's dataset `name`.

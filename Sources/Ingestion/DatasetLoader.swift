@@ -71,7 +71,7 @@ public struct DatasetLoader {
         let ledger = Ledger(connection: connection, sql: sql)
         let run = try ledger.start(dataset: dataset.name, batch: batch, maxRejects: maxRejects)
         var perInput: [LoadCounts] = []
-        var newLabels: [NewLabels] = []
+        var newLabels: [CategorySettlement.NewLabels] = []
         var notStored = 0
         var merged: MergeCounts?
         /// Records each input's counts and the run's outcome.
@@ -116,7 +116,7 @@ public struct DatasetLoader {
                 let rejected = perInput.reduce(0) { $0 + $1.rejected }
                 if rejected > maxRejects { throw TooManyRejects() }
                 let loaded = zip(inputs, perInput).map { (input: $0.input.name, rows: $1.loaded) }
-                if let refusal = try shrinkRefusal(dataset: dataset.name, batch: batch, run: run, policy: policy, loaded: loaded) {
+                if let refusal = try ShrinkGuard(connection: connection, sql: sql).refusal(dataset: dataset.name, batch: batch, run: run, policy: policy, loaded: loaded) {
                     throw RefusedShrink(message: refusal)
                 }
                 merged = try swapIn(dataset.replacement, batch: batch ?? "", newLabels: newLabels, staged: perInput.reduce(0) { $0 + $1.loaded })
@@ -182,15 +182,15 @@ public struct DatasetLoader {
     /// labels it adds, the replaced batch's rows in other tables): the gate, held to commit, orders those
     /// steps of concurrent loads.
     /// A merge returns what it did.
-    private func swapIn(_ replacement: Replacement, batch: String, newLabels: [NewLabels], staged: Int) throws -> MergeCounts? {
+    private func swapIn(_ replacement: Replacement, batch: String, newLabels: [CategorySettlement.NewLabels], staged: Int) throws -> MergeCounts? {
         switch replacement {
         case .everything:
-            for labels in newLabels { try settle(labels) }
+            for labels in newLabels { try CategorySettlement(connection: connection).settle(labels) }
             try connection.query("SELECT ingest.end_replacement()")
         case .batch(let table, let delete):
             let partition = BatchPartition(schema: table.schema, table: table.table, connection: connection)
             try partition.closeReadGate()
-            for labels in newLabels { try settle(labels) }
+            for labels in newLabels { try CategorySettlement(connection: connection).settle(labels) }
             try connection.execute(script: delete)
             try partition.swapIn(batch: batch)
         case .batchRows, .none:
@@ -213,49 +213,6 @@ public struct DatasetLoader {
         return nil
     }
 
-    /// The labels an input's records added to category lookups, as numbered while it streamed (by column
-    /// index), each lookup table (by column index), and the table its rows were copied into.
-    struct NewLabels {
-        let added: [[AddedCategory]]
-        let tables: [(column: Int, table: String)]
-        let copyTable: (schema: String, name: String)
-        let idColumns: [String]
-    }
-
-    /// Numbers the labels a load adds for good, with the read gate closed (so no other load adds labels
-    /// meanwhile): a label another load added since this one began keeps that load's id, the others are
-    /// numbered on from each table's largest id now, and rows copied with another id are moved to it. A
-    /// load alone (or one that adds no label) moves nothing.
-    private func settle(_ labels: NewLabels) throws {
-        for (column, table) in labels.tables where !labels.added[column].isEmpty {
-            var existing: [String: Int] = [:]
-            for row in try connection.query(
-                "SELECT t.label, t.id FROM jsonb_array_elements_text(\(JSONText.text(.array(labels.added[column].map { .string($0.label) })))::jsonb) AS l(label) JOIN \(unescaped: table) t USING (label)"
-            ).rows { existing[try row.decode(String.self, 0)] = try row.decode(Int.self, 1) }
-            var next = try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(unescaped: table)").rows[0].decode(Int.self, 0)
-            var added: [JSONText.Value] = [], moves: [JSONText.Value] = []
-            for label in labels.added[column] {
-                let id = existing[label.label] ?? next
-                if existing[label.label] == nil {
-                    added.append(.object([("id", .number(String(id))), ("label", .string(label.label)), ("spelling", .string(label.spelling))]))
-                    next += 1
-                }
-                if id != label.id { moves.append(.object([("from_id", .number(String(label.id))), ("to_id", .number(String(id)))])) }
-            }
-            if !moves.isEmpty {
-                let idColumn = labels.idColumns[column]
-                try connection.query("""
-                    UPDATE \(identifier: labels.copyTable.schema, labels.copyTable.name) AS t SET \(identifier: idColumn) = m.to_id
-                    FROM jsonb_to_recordset(\(JSONText.text(.array(moves)))::jsonb) AS m(from_id integer, to_id integer)
-                    WHERE t.\(identifier: idColumn) = m.from_id
-                    """)
-            }
-            if !added.isEmpty {
-                try connection.query("SELECT ingest.add_categories(\(table)::regclass, \(JSONText.text(.array(added)))::jsonb)")
-            }
-        }
-    }
-
     struct TooManyRejects: Error {}
 
     /// An append whose rows repeat keys the table has: nothing is added.
@@ -272,23 +229,6 @@ public struct DatasetLoader {
         let message: String
     }
 
-    /// Why a load is refused that keeps fewer rows of an input than the policy allows, next to the last
-    /// committed load of the same dataset (and batch); nil when it may go ahead. Each input is compared with
-    /// its own previous count, so a large lookup file cannot hide a truncated main file.
-    private func shrinkRefusal(dataset: String, batch: String?, run: Int64, policy: LoadPolicy, loaded: [(input: String, rows: Int)]) throws -> String? {
-        guard let percent = policy.minimumPercentOfPrevious else { return nil }
-        var previous: [String: Int] = [:], previousRun: Int64 = 0
-        for row in try connection.query(try sql.query("ingest/previous_load.sql", [dataset, batch, run])).rows {
-            previousRun = try row.decode(Int64.self, 0)
-            previous[try row.decode(String.self, 1)] = try row.decode(Int.self, 2)
-        }
-        for (input, rows) in loaded {
-            guard let before = previous[input], before > 0, rows * 100 < before * percent else { continue }
-            return "\(input): the load would keep \(rows) rows where run \(previousRun) loaded \(before) (\(rows * 100 / before) %, under the shrink limit of \(percent) %): refused, the previous load is kept; give --allow-shrink if the smaller delivery is right"
-        }
-        return nil
-    }
-
     /// The server and the loader disagree about what was loaded: a bug, never a data problem.
     struct LoadError: Error, CustomStringConvertible {
         let description: String
@@ -296,7 +236,7 @@ public struct DatasetLoader {
 
     /// Streams one input: each record is validated, then encoded into the COPY buffer or recorded as a reject.
     private func stream(
-        _ open: inout OpenedDataset.OpenInput, of dataset: Dataset, batch: String?, rejects: RejectRecorder, context: ValidationContext, newLabels: inout [NewLabels]
+        _ open: inout OpenedDataset.OpenInput, of dataset: Dataset, batch: String?, rejects: RejectRecorder, context: ValidationContext, newLabels: inout [CategorySettlement.NewLabels]
     ) throws -> LoadCounts {
         let input = open.input
         try connection.query("SELECT set_config('pgpipe.source_file', \(open.source.sourceName), true)")
@@ -356,7 +296,7 @@ public struct DatasetLoader {
             throw LoadError(description: "COPY stored \(copied) rows of \(input.name) but \(counts.loaded) were sent")
         }
         if !lookupTables.isEmpty {
-            newLabels.append(NewLabels(added: validator.addedCategories, tables: lookupTables, copyTable: table, idColumns: input.copyColumns))
+            newLabels.append(CategorySettlement.NewLabels(added: validator.addedCategories, tables: lookupTables, copyTable: table, idColumns: input.copyColumns))
         }
         for script in input.after { try run(script) }
         let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""

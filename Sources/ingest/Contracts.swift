@@ -62,6 +62,7 @@ struct Apply: ParsableCommand {
     func run() throws {
         try exitingWithStatus("ingest") {
             let contract = try ContractReader.read(contract)
+            try database.catalog.checkName(of: contract)
             let connection = try database.connect()
             try database.migrate(connection, logger: database.logger("ingest"))
             guard let declared = contract.declaredTable else {

@@ -135,33 +135,23 @@ struct Load: ParsableCommand {
     func run() throws {
         let logger = database.logger("ingest")
         try exitingWithStatus("ingest") {
-            if let contract { return try load(contract: contract, logger: logger) }
-            let dataset = try database.catalog.dataset(self.dataset ?? "people")
-            if case .batch = dataset.replacement, batch == nil {
-                throw UsageError("\(dataset.name) is loaded batch by batch: give --batch")
+            let contract: Contract
+            if let path = self.contract {
+                contract = try ContractReader.read(path)
+                try database.catalog.checkName(of: contract)
+            } else {
+                contract = try database.catalog.contract(dataset ?? "people")
             }
-            if let batch {
-                do { try BatchDateWindow.check(try Self.date(batch), option: "--batch", allowAny: anyBatchDate) } catch let error as ValidationError { throw UsageError(error.message) }
-            }
-            for file in files where !dataset.inputs.contains(where: { $0.name == file.input }) {
-                throw UsageError("--file \(file.input)=\(file.path): \(dataset.name) has no input \(file.input); its inputs are \(dataset.inputs.map(\.name).joined(separator: ", "))")
-            }
-            let overrides = Dictionary(files.map { ($0.input, $0.path) }) { _, last in last }
-            let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
-            let (result, connection) = try options.load(
-                opened, batch: batch, defaultRejects: "\(dataDir)/\(dataset.name)_rejects.jsonl", database: database, logger: logger)
-            try result.recordCommitLSN(connection: connection, database: database, logger: logger)
-            return result.exitStatus
+            return try load(contract, logger: logger)
         }
     }
 
-    /// A contract's dataset: the contract read and its input opened before anything connects; its table
-    /// checked against it before a row is read.
-    private func load(contract path: String, logger: Logger) throws -> Int32 {
-        let contract = try ContractReader.read(path)
+    /// A dataset as its contract says: the contract read and its inputs opened before anything connects; a
+    /// declared table checked against the contract before a row is read.
+    private func load(_ contract: Contract, logger: Logger) throws -> Int32 {
         var dataset = contract.dataset()
-        for file in files where file.input != contract.name {
-            throw UsageError("--file \(file.input)=\(file.path): \(path) has one input, \(contract.name)")
+        for file in files where !dataset.inputs.contains(where: { $0.name == file.input }) {
+            throw UsageError("--file \(file.input)=\(file.path): \(dataset.name) has no input \(file.input); its inputs are \(dataset.inputs.map(\.name).joined(separator: ", "))")
         }
         let batch = try partitionKey(of: contract)
         if case .none(let table, true) = dataset.replacement, force { dataset = dataset.replacing(.none(table: table, refuseRepeats: false)) }
@@ -171,24 +161,36 @@ struct Load: ParsableCommand {
         let (result, connection) = try options.load(
             opened, batch: batch, defaultRejects: "\(dataDir)/\(contract.name)_rejects.jsonl", database: database, logger: logger, policy: policy,
             check: { connection in
+                guard contract.declaredTable != nil else { return }
                 if let difference = try ContractTable(contract, sql: database.sqlFolder).difference(connection) { throw ConfigurationError(difference) }
             })
         try result.recordCommitLSN(connection: connection, database: database, logger: logger)
         return result.exitStatus
     }
 
-    /// The value of the partition a load replaces (`--batch`), checked as the key's type; nil for other modes.
+    /// The value of the partition or batch a load replaces (`--batch`), checked as its key's type; nil for
+    /// loads that replace no batch.
     private func partitionKey(of contract: Contract) throws -> String? {
-        guard case .partition(let key, let type) = contract.mode else {
+        switch contract.mode {
+        case .partition(let key, let type):
+            guard let batch else { throw UsageError("\(contract.file) replaces one value of \(key) a load: give --batch") }
+            switch type {
+            case .date: _ = try Self.date(batch)
+            case .integer where Int(batch) == nil: throw UsageError("--batch \(batch): \(key) is an integer")
+            default: break
+            }
+            return batch
+        case .batchPartition:
+            guard let batch else { throw UsageError("\(contract.name) is loaded batch by batch: give --batch") }
+            do {
+                try BatchDateWindow.check(try Self.date(batch), option: "--batch", allowAny: anyBatchDate)
+            } catch let error as ValidationError {
+                throw UsageError(error.message)
+            }
+            return batch
+        default:
             if batch != nil { throw UsageError("--batch: \(contract.file) is loaded in mode \(contract.mode.name), not by partition") }
             return nil
         }
-        guard let batch else { throw UsageError("\(contract.file) replaces one value of \(key) a load: give --batch") }
-        switch type {
-        case .date: _ = try Self.date(batch)
-        case .integer where Int(batch) == nil: throw UsageError("--batch \(batch): \(key) is an integer")
-        default: break
-        }
-        return batch
     }
 }

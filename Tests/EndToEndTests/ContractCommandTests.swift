@@ -65,6 +65,10 @@ import Testing
         }
         let missing = try runTool("ingest", ["load", "--contract", "\(folder.path)/none.yaml"], environment: unreachable)
         #expect(missing.status == 66)
+        let named = try folder.write("people.yaml", try String(contentsOfFile: Repository.path(contract), encoding: .utf8).replacingOccurrences(of: "dataset: wine_cellar", with: "dataset: people"))
+        let clash = try ingest(["load", "--contract", named, "--data-dir", "examples"])
+        #expect(clash.status == 64)
+        #expect(clash.stderr == "ingest: error: \(named): dataset people is already datasets/people.yaml; give the contract a name of its own\n")
         let both = try ingest(["load", "people", "--contract", contract])
         #expect(both.status == 64)
         let batch = try ingest(["load", "--contract", contract, "--batch", "2026-01-01", "--data-dir", "examples"])

@@ -94,4 +94,38 @@ import Testing
         #expect(try error(Self.valid + "\n  foreignKeys:\n    - fields: station\n      reference: {resource: stations, fields: name}\n")
             == "readings.yaml:18: schema.foreignKeys[0].reference.fields: weather.stations has no primary key or unique field name to reference")
     }
+
+    static let withInputs = """
+        dataset: shops
+        mode: replace
+        replaces: [retail.sales, retail.shops]
+        inputs:
+          - name: sales
+            file: sales.csv
+            categories: retail
+            schema:
+              missingValues: ["?"]
+              fields:
+                - {name: shop, category: true}
+                - {name: amount, type: number, constraints: {minimum: 0}}
+            copy: {table: retail.sales, columns: [shop_id, amount]}
+        """
+
+    @Test func test_a_contract_with_inputs_names_its_tables_and_copy_columns() throws {
+        let contract = try ContractReader.read(try folder.write("shops.yaml", Self.withInputs))
+        #expect(contract.declaredTable == nil)
+        #expect(contract.replaces.map(\.description) == ["retail.sales", "retail.shops"])
+        let dataset = contract.dataset()
+        #expect(dataset.inputs.map(\.copyColumns) == [["shop_id", "amount", "source_line"]])
+        #expect(dataset.inputs[0].categoryLookups == "retail")
+        #expect(dataset.inputs[0].columns.map(\.missing) == [["?"], ["?"]])
+        #expect(try error(Self.withInputs.replacingOccurrences(of: "columns: [shop_id, amount]", with: "columns: [shop_id]"), file: "shops.yaml")
+            == "shops.yaml:13: inputs[0].copy.columns: names 1 columns for the 2 fields")
+        #expect(try error(Self.withInputs.replacingOccurrences(of: "    categories: retail\n", with: ""), file: "shops.yaml")
+            == "shops.yaml:5: inputs[0].categories: field \"shop\" is a category: name the schema of the lookup tables")
+        #expect(try error(Self.withInputs.replacingOccurrences(of: "amount]}", with: "amount], position: at}"), file: "shops.yaml")
+            == "shops.yaml:13: inputs[0].copy.position: only a JSON input's records have a position")
+        #expect(try error(Self.withInputs.replacingOccurrences(of: "mode: replace", with: "mode: merge"), file: "shops.yaml")
+            == "shops.yaml:2: mode: \"merge\" is not replace or partition (a contract with inputs fills tables of sql/migrations)")
+    }
 }

@@ -1,0 +1,25 @@
+import Postgres
+import Schema
+
+/// The guard against a delivery far smaller than the last: a truncated export must not replace good data.
+struct ShrinkGuard {
+    let connection: Connection
+    let sql: SQLFolder
+
+    /// Why a load is refused that keeps fewer rows of an input than the policy allows, next to the last
+    /// committed load of the same dataset (and batch); nil when it may go ahead. Each input is compared with
+    /// its own previous count, so a large lookup file cannot hide a truncated main file.
+    func refusal(dataset: String, batch: String?, run: Int64, policy: LoadPolicy, loaded: [(input: String, rows: Int)]) throws -> String? {
+        guard let percent = policy.minimumPercentOfPrevious else { return nil }
+        var previous: [String: Int] = [:], previousRun: Int64 = 0
+        for row in try connection.query(try sql.query("ingest/previous_load.sql", [dataset, batch, run])).rows {
+            previousRun = try row.decode(Int64.self, 0)
+            previous[try row.decode(String.self, 1)] = try row.decode(Int.self, 2)
+        }
+        for (input, rows) in loaded {
+            guard let before = previous[input], before > 0, rows * 100 < before * percent else { continue }
+            return "\(input): the load would keep \(rows) rows where run \(previousRun) loaded \(before) (\(rows * 100 / before) %, under the shrink limit of \(percent) %): refused, the previous load is kept; give --allow-shrink if the smaller delivery is right"
+        }
+        return nil
+    }
+}
