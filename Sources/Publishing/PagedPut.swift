@@ -67,6 +67,8 @@ public struct PagedPut {
         // connection is an attempt like any other, retried here with the others.
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .milliseconds(Int64(settings.timeout * 1000))))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // A redirect is the endpoint's answer, never followed: the page is not sent to another address unasked.
+        configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         defer { try? client.syncShutdown() }
         let pages = max(1, (table.rowCount + settings.pageSize - 1) / settings.pageSize)
@@ -107,7 +109,8 @@ public struct PagedPut {
                 retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
                 if !(200..<300).contains(status!) {
                     let text = response.body.map { String(buffer: $0) } ?? ""
-                    error = "HTTP \(status!)\(text.isEmpty ? "" : ": " + String(text.prefix(200)).replacingOccurrences(of: "\n", with: " "))"
+                    let location = (300..<400).contains(status!) ? response.headers.first(name: "Location").map { " (a redirect to \($0), not followed)" } ?? " (a redirect, not followed)" : ""
+                    error = "HTTP \(status!)\(location)\(text.isEmpty ? "" : ": " + String(text.prefix(200)).replacingOccurrences(of: "\n", with: " "))"
                 }
             } catch let failure {
                 error = Self.describe(failure)

@@ -139,6 +139,7 @@ struct Summary: ParsableCommand {
             return "not an http:// or https:// URL"
         }
         guard let host = url.host, !host.isEmpty else { return "the URL has no host" }
+        if let port = url.port, !(1...65535).contains(port) { return "port \(port) is not one of 1 to 65535" }
         return nil
     }
 

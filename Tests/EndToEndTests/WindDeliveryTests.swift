@@ -105,6 +105,23 @@ import Testing
         #expect(closed.stderr.contains("not delivered after 2 attempts: cannot connect"))
     }
 
+    @Test func test_a_redirect_is_a_refusal_and_never_followed() async throws {
+        let redirecting = IngestionAPIMock(behaviour: .init(failFirst: 1, failStatus: 307))
+        let (url, server) = try await start(redirecting)
+        defer { server.cancel() }
+        let run = try await summary(url)
+        #expect(run.status == 76, "\(run.stderr)")
+        #expect(run.stderr.contains("HTTP 307 (a redirect to /elsewhere/wind-orders, not followed)"), "\(run.stderr)")
+        #expect(await redirecting.store.requests == 1)
+        #expect(await redirecting.store.pages.isEmpty)
+        #expect(try deliveries().map { [$0[3], $0[4], $0[5]] } == [["307", "f", "1"]])
+        for bad in ["http://127.0.0.1:99999/x", "http://127.0.0.1:0/x"] {
+            let port = try runTool("summary", ["wind_orders_joined", "--output", folder.path, "--put", "--put-url", bad], environment: database.environment)
+            #expect(port.status == 64)
+            #expect(port.stderr.contains("--put-url \(bad): port"), "\(port.stderr)")
+        }
+    }
+
     @Test func test_a_refusal_is_not_retried_and_a_slow_endpoint_times_out() async throws {
         let refusing = IngestionAPIMock(behaviour: .init(failFirst: 1, failStatus: 422))
         let (url, server) = try await start(refusing)

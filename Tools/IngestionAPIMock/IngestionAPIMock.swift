@@ -9,7 +9,8 @@ import NIOCore
 /// and by the compose service `wind-api`; `GET /received` says what it holds.
 public struct IngestionAPIMock: Sendable {
     public struct Behaviour: Sendable {
-        /// The first this many PUTs are answered `failStatus` (with `Retry-After: 0` for 429).
+        /// The first this many PUTs are answered `failStatus` (with `Retry-After: 0` for 429, and for a redirect
+        /// a `Location` on this server that would take the page).
         public var failFirst: Int
         public var failStatus: Int
         /// Each PUT is answered after this long.
@@ -73,6 +74,7 @@ public struct IngestionAPIMock: Sendable {
             if failing {
                 var headers: HTTPFields = [.contentType: "application/json"]
                 if behaviour.failStatus == 429 { headers[.retryAfter] = "0" }
+                if (300..<400).contains(behaviour.failStatus) { headers[.location] = "/elsewhere" + request.uri.path }
                 return Self.answer(behaviour.failStatus, #"{"error":"failing on purpose"}"#, headers: headers)
             }
             guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
