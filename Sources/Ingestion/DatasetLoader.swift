@@ -136,10 +136,10 @@ public struct DatasetLoader {
         } catch let error as PostgresError where error.sqlState == "23505" && dataset.replacement.adds {
             // Rows that repeat keys already in the table: an append or a batch adds new rows only.
             let refusal = KeyConflict(table: dataset.inputs.map { "\($0.copyTable.schema).\($0.copyTable.name)" }.joined(separator: ", "), error: error)
-            try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +), message: refusal.description)
+            try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +).asRolledBack, message: refusal.description)
             throw refusal
         } catch {
-            try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +), message: "\(error)")
+            try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +).asRolledBack, message: "\(error)")
             throw error
         }
     }

@@ -310,6 +310,27 @@ import Testing
         ])
     }
 
+    @Test func test_a_failed_load_records_no_row_as_loaded() throws {
+        // A key to the table itself is checked by the database as the load ends, after every row was counted.
+        let path = try folder.write("parts.yaml", """
+            dataset: parts
+            table: weather.parts
+            input: {file: parts.csv}
+            schema:
+              fields:
+                - {name: id, type: integer, constraints: {required: true}}
+                - {name: parent, type: integer}
+              primaryKey: id
+              foreignKeys:
+                - {fields: parent, reference: {resource: "", fields: id}}
+            """)
+        let parts = try ContractReader.read(path)
+        try apply(parts)
+        #expect(throws: PostgresError.self) { try load(parts, try folder.write("parts.csv", "id,parent\n1,\n2,1\n3,9\n")) }
+        #expect(try rows("SELECT status, rows_read, rows_loaded, rows_rejected FROM ingest.runs") == ["failed|3|0|0"])
+        #expect(try rows("SELECT count(*) FROM weather.parts") == ["0"])
+    }
+
     @Test func test_partition_replaces_only_its_batch() throws {
         let contract = try stations(mode: "partition", options: "partition: {key: delivered, type: date}")
         try apply(contract)
