@@ -30,6 +30,11 @@ public struct XGBoostModel: Sendable {
     /// The trees' leaf values found without walking them; nil (the walk) for trees it cannot take.
     let quickScorer: QuickScorer?
 
+    /// The deepest tree and the most nodes a model may have: far past any model XGBoost trains for tabular data,
+    /// and short of one whose walk or build would take a stack or the memory of the process.
+    public static let maximumDepth = 1024
+    public static let maximumNodes = 10_000_000
+
     public init(json data: Data) throws {
         let file: File
         do {
@@ -51,6 +56,12 @@ public struct XGBoostModel: Sendable {
         var nodes: [Node] = [], defaultLeft: [Bool] = [], roots: [Int32] = [], depths: [Int32] = []
         for tree in learner.gradient_booster.model.trees {
             let count = tree.left_children.count
+            if let (node, value) = tree.split_conditions.enumerated().first(where: { !Float($0.element).isFinite && $0.element.isFinite }) {
+                throw ModelError(description: "tree \(tree.id) node \(node): split value \(value) does not fit a 32-bit float")
+            }
+            guard nodes.count + count <= Self.maximumNodes else {
+                throw ModelError(description: "the trees have more than \(Self.maximumNodes) nodes, more than pgpipe scores")
+            }
             // XGBoost numbers children after their parent; requiring it also rules out cycles.
             guard count > 0,
                 [tree.right_children.count, tree.split_indices.count, tree.split_conditions.count, tree.default_left.count]
@@ -70,16 +81,23 @@ public struct XGBoostModel: Sendable {
                 nodes.append(Node(
                     left: base + (leaf ? Int32(node) : tree.left_children[node]),
                     toRight: leaf ? 0 : tree.right_children[node] - tree.left_children[node],
-                    feature: tree.split_indices[node], value: tree.split_conditions[node]))
+                    feature: tree.split_indices[node], value: Float(tree.split_conditions[node])))
                 defaultLeft.append(tree.default_left[node] != 0)
             }
-            depths.append(depth.max() ?? 0)
+            let deepest = depth.max() ?? 0
+            guard deepest <= Self.maximumDepth else {
+                throw ModelError(description: "tree \(tree.id) is \(deepest) splits deep, more than the \(Self.maximumDepth) pgpipe scores")
+            }
+            depths.append(deepest)
         }
         self.nodes = nodes
         self.defaultLeft = defaultLeft
         self.roots = roots
         self.depths = depths
-        quickScorer = QuickScorer(nodes: nodes, defaultLeft: defaultLeft, roots: roots, featureCount: featureNames.count)
+        // The scorer takes trees of at most 64 leaves, so at most 63 splits deep: a deeper tree is walked, and
+        // its build (which recurses along a tree) never starts.
+        quickScorer = depths.allSatisfy { $0 < 64 }
+            ? QuickScorer(nodes: nodes, defaultLeft: defaultLeft, roots: roots, featureCount: featureNames.count) : nil
     }
 
     /// The probability of the positive class for one row of features, in `featureNames` order.
@@ -179,7 +197,8 @@ public struct XGBoostModel: Sendable {
         let left_children: [Int32]
         let right_children: [Int32]
         let split_indices: [Int32]
-        let split_conditions: [Float]
+        /// As written: a value past a 32-bit float is named, not turned into infinity or a decoding error.
+        let split_conditions: [Double]
         let default_left: [Int]
 
         enum CodingKeys: String, CodingKey {
@@ -192,7 +211,7 @@ public struct XGBoostModel: Sendable {
             left_children = try container.decode([Int32].self, forKey: .left_children)
             right_children = try container.decode([Int32].self, forKey: .right_children)
             split_indices = try container.decode([Int32].self, forKey: .split_indices)
-            split_conditions = try container.decode([Float].self, forKey: .split_conditions)
+            split_conditions = try container.decode([Double].self, forKey: .split_conditions)
             // Older files write default_left as booleans, newer ones as 0/1.
             if let flags = try? container.decode([Int].self, forKey: .default_left) {
                 default_left = flags

@@ -22,6 +22,8 @@ public final class PredictionLog: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Entry] = []
     private var stopped = false
+    /// Writes that failed to reach the database since the last that worked (under `condition`).
+    private var failedWrites = 0
     private var connection: Connection?
     /// Now, as Postgres reads a timestamptz: `2026-11-23 22:17:28.123456+00`.
     static func now() -> String {
@@ -75,18 +77,32 @@ public final class PredictionLog: @unchecked Sendable {
         if queue.count >= 1000 { condition.signal() }
     }
 
-    /// Starts the writer thread: it wakes every `interval`, or when 1,000 entries wait, until `stop`.
+    /// Starts the writer thread: it wakes every `interval`, or when 1,000 entries wait, until `stop`. While the
+    /// database cannot be reached it waits longer after each failed write (doubling, at most 30 s, with jitter),
+    /// however many entries wait: a server down must not meet a storm of connections when it comes back.
     public func start(interval: TimeInterval = 1) {
         Thread { [self] in
             while true {
                 condition.lock()
-                if queue.count < 1000 && !stopped { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
+                let deadline = Date().addingTimeInterval(Self.pause(afterFailures: failedWrites, interval: interval))
+                while !stopped, Date() < deadline, failedWrites > 0 || queue.count < 1000 {
+                    _ = condition.wait(until: deadline)
+                }
                 let done = stopped
                 condition.unlock()
                 flush()
                 if done { return }
             }
         }.start()
+    }
+
+    /// How long the writer waits before its next write: `interval`, or after `failures` failed writes in a row
+    /// twice as long each time, at most 30 s, between half and all of it (so services that lost the same
+    /// database do not come back at the same moment).
+    static func pause(afterFailures failures: Int, interval: TimeInterval) -> TimeInterval {
+        guard failures > 0 else { return interval }
+        let ceiling = min(30, interval * pow(2, Double(min(failures, 16))))
+        return ceiling * Double.random(in: 0.5...1)
     }
 
     /// Writes what waits; after a failure to reach the database the entries go back to the front of the
@@ -103,6 +119,11 @@ public final class PredictionLog: @unchecked Sendable {
         do {
             try write(batch)
             metrics.recorded(batch.count)
+            condition.lock()
+            let failures = failedWrites
+            failedWrites = 0
+            condition.unlock()
+            if failures > 0 { logger.info("served predictions are recorded again, after \(failures) failed writes") }
             return true
         } catch let error as PostgresError where error.isDataError {
             var written = 0
@@ -119,11 +140,16 @@ public final class PredictionLog: @unchecked Sendable {
             return written == batch.count
         } catch {
             connection = nil
-            logger.warning("could not record \(batch.count) served predictions: \(error)")
             condition.lock()
+            failedWrites += 1
+            let failures = failedWrites
             let kept = batch.prefix(max(0, capacity - queue.count))
             queue.insert(contentsOf: kept, at: 0)
             condition.unlock()
+            // One line when recording stops, one when it works again: not one per attempt.
+            if failures == 1 {
+                logger.warning("could not record \(batch.count) served predictions: \(error); they wait (up to \(capacity)) and the writes are retried less and less often, at most every 30 s")
+            }
             metrics.dropped(batch.count - kept.count)
             return false
         }

@@ -47,6 +47,13 @@ struct Score: ParsableCommand {
             let (registered, xgboost) = try modelVersion.map { try registry.loadXGBoost(name: model.modelName, version: $0) }
                 ?? registry.registerXGBoost(name: model.modelName, path: model.model)
             if let referenceBatch {
+                // Checked before it is stored: a reference nothing was scored on would fail every later score.
+                let scored = try connection.query(
+                    "SELECT EXISTS (SELECT FROM census.predictions WHERE model_id = \(registered.id) AND batch_date = \(referenceBatch.description)::date)")
+                let hasPredictions = try scored.rows[0].decode(Bool.self, 0)
+                guard referenceBatch == batchDate || hasPredictions else {
+                    throw InputError(path: "census batch \(referenceBatch)", reason: "--reference-batch: \(model.modelName) v\(registered.version) has scored no such batch; score it first, or choose one it has scored")
+                }
                 try connection.query("UPDATE ml.models SET reference_batch = \(referenceBatch.description) WHERE model_id = \(registered.id)")
             }
             let result = try scoreBatch(batchDate.description, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)

@@ -25,6 +25,20 @@ import Testing
         #expect(worst <= 1e-6, "largest difference from xgboost: \(worst)")
     }
 
+    @Test func test_a_reference_batch_never_scored_is_refused_before_it_is_stored() throws {
+        let database = try ScratchDatabase()
+        let folder = try TemporaryFolder()
+        #expect(try loadCensusBatch(date: "2026-11-20", into: database, folder: folder).status == 0)
+        let bogus = try runTool("ingest", ["score", "--batch-date", "2026-11-20", "--reference-batch", "2020-01-01"], environment: database.environment)
+        #expect(bogus.status == 66)
+        #expect(bogus.stderr.contains("census batch 2020-01-01: --reference-batch: census_income_xgboost v1 has scored no such batch"), "\(bogus.stderr)")
+        #expect(try database.connect().query("SELECT reference_batch FROM ml.models").rows[0][0] == "2026-11-20")
+        // Later batches score against the reference the model had.
+        let next = try loadCensusBatch(date: "2026-11-21", into: database, folder: folder)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(try database.connect().query("SELECT count(*) FROM census.model_performance").rows[0].decode(Int.self, 0) == 2)
+    }
+
     @Test func test_rescoring_replaces_the_batch_predictions_and_reregistering_finds_the_model() throws {
         let database = try ScratchDatabase()
         let folder = try TemporaryFolder()

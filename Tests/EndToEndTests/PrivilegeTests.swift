@@ -78,6 +78,7 @@ import Testing
         #expect(failure(summary, "UPDATE people.people SET given_name = 'x'") == "42501")
         #expect(failure(summary, "CREATE TABLE people.extra (x int)") == "42501")
         #expect(failure(summary, "CREATE TABLE public.extra (x int)") == "42501")
+        #expect(failure(summary, "CREATE TEMPORARY TABLE scratch (x int)") == "42501")
         #expect(failure(summary, "SELECT ingest.begin_replacement('{people.people}')") == "42501")
         #expect(try database.connect().query("SELECT count(*) FROM people.people").rows[0].decode(Int.self, 0) == 10_000)
     }
@@ -89,7 +90,8 @@ import Testing
             #expect(failure(serve, statement) == nil, "pgpipe_serve may not: \(statement)")
         }
         for statement in ["SELECT * FROM people.people", "SELECT * FROM census.persons", "SELECT * FROM ingest.runs",
-                          "DELETE FROM ml.models", "UPDATE ml.models SET threshold = 0.9", "CREATE TABLE ml.extra (x int)"] {
+                          "DELETE FROM ml.models", "UPDATE ml.models SET threshold = 0.9", "CREATE TABLE ml.extra (x int)",
+                          "CREATE TEMPORARY TABLE scratch (x int)"] {
             #expect(failure(serve, statement) == "42501", "pgpipe_serve ran: \(statement)")
         }
     }

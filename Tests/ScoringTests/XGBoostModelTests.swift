@@ -39,6 +39,30 @@ import Testing
         }
     }
 
+    /// One tree whose splits go right `depth` times, each left child a leaf.
+    static func chain(depth: Int, split: String = "0.5") -> String {
+        let count = 2 * depth + 1
+        let left = (0..<count).map { $0 < depth ? String(depth + $0) : "-1" }
+        let right = (0..<count).map { $0 < depth - 1 ? String($0 + 1) : $0 == depth - 1 ? String(2 * depth) : "-1" }
+        let conditions = (0..<count).map { $0 == 0 ? split : "0.5" }
+        return #"{"learner":{"feature_names":["x"],"learner_model_param":{"base_score":"5E-1"},"objective":{"name":"binary:logistic"},"gradient_booster":{"model":{"trees":[{"id":0,"left_children":["#
+            + left.joined(separator: ",") + #"],"right_children":["# + right.joined(separator: ",")
+            + #"],"split_indices":["# + Array(repeating: "0", count: count).joined(separator: ",")
+            + #"],"split_conditions":["# + conditions.joined(separator: ",") + #"],"default_left":["#
+            + Array(repeating: "0", count: count).joined(separator: ",") + "]}]}}}}"
+    }
+
+    @Test func test_a_deep_tree_is_walked_and_a_far_too_deep_one_refused() throws {
+        // 100 splits deep: past the scorer's 64 leaves, walked, and the build never recurses along it.
+        let deep = try XGBoostModel(json: Data(Self.chain(depth: 100).utf8))
+        #expect(deep.quickScorer == nil)
+        #expect(abs(deep.probability([1]) - 1 / (1 + exp(-0.5))) < 1e-7)
+        let tooDeep = #expect(throws: ModelError.self) { try XGBoostModel(json: Data(Self.chain(depth: 200_000).utf8)) }
+        #expect(tooDeep?.description == "tree 0 is 200000 splits deep, more than the 1024 pgpipe scores")
+        let huge = #expect(throws: ModelError.self) { try XGBoostModel(json: Data(Self.chain(depth: 3, split: "1.797e308").utf8)) }
+        #expect(huge?.description == "tree 0 node 0: split value 1.797e+308 does not fit a 32-bit float")
+    }
+
     @Test func test_scoring_rows_in_blocks_equals_scoring_each_row() throws {
         let model = try XGBoostModel(json: Data(contentsOf: URL(fileURLWithPath: Repository.path("data/census/xgbc.json"))))
         let width = model.featureNames.count

@@ -34,4 +34,42 @@ import Testing
         #expect(exposition.contains("pgpipe_serve_predictions_dropped_total 1"), "\(exposition)")
         #expect(exposition.contains("pgpipe_serve_predictions_recorded_total 3"), "\(exposition)")
     }
+
+    /// A database that cannot be reached is tried again less and less often, with one log line, however many
+    /// entries wait (before, 1,000 waiting entries made the writer retry at once, forever: one core, thousands
+    /// of log lines a second).
+    @Test func test_a_database_down_is_retried_with_backoff_and_logged_once() throws {
+        #expect(PredictionLog.pause(afterFailures: 0, interval: 1) == 1)
+        for failures in 1...40 {
+            let pause = PredictionLog.pause(afterFailures: failures, interval: 1)
+            #expect(pause >= min(30, pow(2, Double(min(failures, 16)))) / 2 && pause <= 30, "after \(failures) failures: \(pause) s")
+        }
+        let lines = LogLines()
+        let log = PredictionLog(
+            configuration: PostgresConfiguration(conninfo: "host=127.0.0.1 port=1 dbname=x connect_timeout=1"), capacity: 5000,
+            metrics: ServeMetrics(), logger: Logger(label: "test") { _ in lines })
+        for _ in 0..<2000 { log.record(modelID: 1, inputs: Array("{}".utf8), output: Array("{}".utf8)) }
+        log.start(interval: 0.05)
+        Thread.sleep(forTimeInterval: 2)
+        log.stop()
+        #expect(lines.warnings == 1, "\(lines.warnings) warnings in 2 s")
+    }
+}
+
+/// Counts the warnings logged through it.
+final class LogLines: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var warnings: Int { lock.withLock { count } }
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    func log(event: LogEvent) {
+        if event.level == .warning { lock.withLock { count += 1 } }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
 }
