@@ -3,9 +3,9 @@ import Postgres
 import Validation
 
 extension Contract {
-    /// The loader's dataset for this contract: one input, checked field by field as the contract says, copied
-    /// into its table (a merge's into a staging table first), replaced, appended or merged as its mode says.
-    /// The contract's scripts are read here, before anything connects.
+    /// The loader's dataset for this contract: an input per contract input, checked field by field as the
+    /// contract says and copied into its table (a merge's into a staging table first), which the load replaces,
+    /// appends to or merges into as the mode says.
     public func dataset() -> Dataset {
         let replacement: Replacement
         var constants: [(column: String, value: LoadConstant)] = []
@@ -71,47 +71,47 @@ extension Contract {
         var constraints = field.constraints
         var missing = field.missingValues ?? input.missingValues
         let type: FieldType
-        switch field.kind {
-        case _ where field.reference != nil:
-            type = .reference(field.reference!)
-        case _ where keyOfOtherTable(field) != nil:
-            type = .reference(keyOfOtherTable(field)!)
-        case _ where field.category:
+        if let reference = field.reference ?? keyOfOtherTable(field) {
+            type = .reference(reference)
+        } else if field.category {
             type = .category
-        case .string:
-            // Empty text is refused in a required field, NULL in another when "" means missing, else kept.
-            if field.required || missing.contains("") {
-                type = field.required ? .text : .optionalText
-                missing.removeAll { $0.isEmpty }
-            } else {
-                type = .rawText
-            }
-        case .integer:
-            // An integer's limits are its type's range, checked as it is read.
-            func limit(_ bound: ValueConstraints.Bound?, _ fallback: Int) -> Int {
-                if case .number(let value) = bound { return Int(value) }
-                return fallback
-            }
-            type = .integer(limit(constraints.minimum, -999_999_999_999_999_999)...limit(constraints.maximum, 999_999_999_999_999_999))
-            constraints.minimum = nil
-            constraints.maximum = nil
-        case .number:
-            if case .number(0)? = constraints.minimum, constraints.maximum == nil {
-                type = .decimal(nonNegative: true)
+        } else {
+            switch field.kind {
+            case .string:
+                // Empty text is refused in a required field, NULL in another when "" means missing, else kept.
+                if field.required || missing.contains("") {
+                    type = field.required ? .text : .optionalText
+                    missing.removeAll { $0.isEmpty }
+                } else {
+                    type = .rawText
+                }
+            case .integer:
+                // An integer's limits are its type's range, checked as it is read.
+                func limit(_ bound: ValueConstraints.Bound?, _ fallback: Int) -> Int {
+                    if case .number(let value) = bound { return Int(value) }
+                    return fallback
+                }
+                type = .integer(limit(constraints.minimum, -999_999_999_999_999_999)...limit(constraints.maximum, 999_999_999_999_999_999))
                 constraints.minimum = nil
-            } else {
-                type = .decimal(nonNegative: false)
+                constraints.maximum = nil
+            case .number:
+                if case .number(0)? = constraints.minimum, constraints.maximum == nil {
+                    type = .decimal(nonNegative: true)
+                    constraints.minimum = nil
+                } else {
+                    type = .decimal(nonNegative: false)
+                }
+            case .boolean:
+                var values: [String: String] = [:]
+                for spelling in field.trueValues { values[spelling] = "true" }
+                for spelling in field.falseValues { values[spelling] = "false" }
+                type = .choice(values)
+            case .date:
+                type = field.notInFuture && field.datePattern == nil ? .pastDate : .date(field.datePattern)
+                if field.notInFuture, field.datePattern != nil { constraints.maximum = .date(.today()) }
+            case .datetime:
+                type = .dateTime
             }
-        case .boolean:
-            var values: [String: String] = [:]
-            for spelling in field.trueValues { values[spelling] = "true" }
-            for spelling in field.falseValues { values[spelling] = "false" }
-            type = .choice(values)
-        case .date:
-            type = field.notInFuture && field.datePattern == nil ? .pastDate : .date(field.datePattern)
-            if field.notInFuture, field.datePattern != nil { constraints.maximum = .date(.today()) }
-        case .datetime:
-            type = .dateTime
         }
         return Column(
             field.name, type, missingValues: missing, nullable: !field.required,

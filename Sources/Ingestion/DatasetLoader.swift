@@ -134,7 +134,7 @@ public struct DatasetLoader {
             merged = nil
             return try close(.refused, message: refused.message)
         } catch let error as PostgresError where error.sqlState == "23505" && dataset.replacement.adds {
-            // Rows that repeat keys already in the table: an append or a batch adds new rows only.
+            // Rows that repeat keys already in the table: an append adds new rows only.
             let refusal = KeyConflict(table: dataset.inputs.map { "\($0.copyTable.schema).\($0.copyTable.name)" }.joined(separator: ", "), error: error)
             try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +).asRolledBack, message: refusal.description)
             throw refusal
@@ -180,8 +180,7 @@ public struct DatasetLoader {
     /// Finishes what `clear` began, before commit: the keys come back, or the batch's partition is swapped in.
     /// A batch load first closes its schema's read gate, and only then touches what other loads share (the
     /// labels it adds, the replaced batch's rows in other tables): the gate, held to commit, orders those
-    /// steps of concurrent loads.
-    /// A merge returns what it did.
+    /// steps of concurrent loads. A merge returns what it did.
     private func swapIn(_ replacement: Replacement, batch: String, newLabels: [CategorySettlement.NewLabels], staged: Int) throws -> MergeCounts? {
         switch replacement {
         case .everything:
