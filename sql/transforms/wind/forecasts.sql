@@ -1,5 +1,5 @@
 -- The forecasts: quality findings (wind.quality, source 'forecast'), then the cleaned and imputed half-hours
--- (wind.half_hours). Runs after wind.forecast_raw is copied. The checks are defined in README.md (Wind) and
+-- (wind.half_hours). Runs after wind.forecast_raw is copied. The checks are defined in docs/wind.md (The stages) and
 -- computed independently from the raw file by scripts/reference/wind_quality.py; a test compares the two.
 --
 -- What the times mean: startTimeOfHalfHrPeriod is the settlement date (DD/MM/YYYY), the outturn time is the
