@@ -99,7 +99,7 @@ public enum ContractReader {
             let input = ContractInput(
                 name: name, file: try inputKeys.required("file"), format: try inputFormat(&inputKeys, fields: fields), fields: fields,
                 missingValues: missingValues,
-                uniqueKeys: (primaryKey.isEmpty ? [] : [primaryKey]) + fields.filter { $0.unique && [$0.name] != primaryKey }.map { [$0.name] },
+                uniqueKeys: uniqueKeys(fields, primaryKey: primaryKey),
                 copy: nil, lineColumn: ContractTable.sourceLine, positionColumn: ContractTable.sourcePosition, constants: [], categories: nil,
                 before: before, after: after)
             try inputKeys.finish()
@@ -198,7 +198,7 @@ public enum ContractReader {
             let input = ContractInput(
                 name: name, file: try keys.required("file"), format: try inputFormat(&keys, fields: fields), fields: fields,
                 missingValues: missingValues,
-                uniqueKeys: (primaryKey.isEmpty ? [] : [primaryKey]) + fields.filter { $0.unique && [$0.name] != primaryKey }.map { [$0.name] },
+                uniqueKeys: uniqueKeys(fields, primaryKey: primaryKey),
                 copy: (table, columns), lineColumn: line, positionColumn: position, constants: constants, categories: categories,
                 before: before, after: after)
             return input
@@ -233,6 +233,11 @@ public enum ContractReader {
                 throw fail(schema.node(for: "primaryKey"), schema.path("primaryKey"), "field \"\(key)\" of the primary key must be required (constraints: {required: true})")
             }
             return (fields, missingValues, primaryKey)
+        }
+
+        /// The keys no two rows may share: the primary key, then each unique field that is not it.
+        func uniqueKeys(_ fields: [ContractField], primaryKey: [String]) -> [[String]] {
+            (primaryKey.isEmpty ? [] : [primaryKey]) + fields.filter { $0.unique && [$0.name] != primaryKey }.map { [$0.name] }
         }
 
         /// `transforms: {before, after}`: a script or a list of scripts each, read now.

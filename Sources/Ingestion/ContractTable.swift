@@ -85,11 +85,12 @@ public struct ContractTable {
     var constraints: [DesiredConstraint] {
         var constraints: [DesiredConstraint] = []
         if !tableKey.isEmpty { constraints.append(DesiredConstraint(name: "\(contract.table.name)_pkey", kind: "p", columns: tableKey, references: nil)) }
-        for field in contract.fields where field.unique && [field.name] != contract.primaryKey {
+        // The unique fields: the input's keys after the primary key, one field each.
+        for key in contract.input.uniqueKeys where key != contract.primaryKey {
             // Unique among the rows of one version, of one partition.
-            var columns = history ? [field.name, Self.validFrom] : [field.name]
-            if case .partition(let key, _) = contract.mode { columns.insert(key, at: 0) }
-            constraints.append(DesiredConstraint(name: constraintName([field.name], "key"), kind: "u", columns: columns, references: nil))
+            var columns = history ? key + [Self.validFrom] : key
+            if case .partition(let partitionKey, _) = contract.mode { columns.insert(partitionKey, at: 0) }
+            constraints.append(DesiredConstraint(name: constraintName(key, "key"), kind: "u", columns: columns, references: nil))
         }
         for key in contract.foreignKeys {
             constraints.append(DesiredConstraint(name: constraintName(key.fields, "fkey"), kind: "f", columns: key.fields, references: (key.table, key.referencedFields)))
@@ -217,7 +218,7 @@ public struct ContractTable {
     func recordedChecksum(_ connection: Connection) throws -> String? {
         guard try connection.query("SELECT to_regclass('ingest.contracts') IS NOT NULL").rows[0].decode(Bool.self, 0) else { return nil }
         let rows = try connection.query(
-            "SELECT checksum, table_schema, table_name FROM ingest.contracts WHERE dataset = \(contract.name)").rows
+            "SELECT checksum FROM ingest.contracts WHERE dataset = \(contract.name)").rows
         guard let row = rows.first else { return nil }
         return try row.decode(String.self, 0)
     }
