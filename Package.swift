@@ -33,6 +33,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // zlib, for gzip-compressed input files.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // What failed, as every module's errors say it (exit statuses are chosen from it in one place).
         .target(name: "Failures"),
         // The thin libpq wrapper: connections, queries with bind parameters, transactions, COPY.
@@ -40,7 +46,7 @@ let package = Package(
         // Bytes in, records out: file input, CSV and SQLite readers. No database.
         .target(
             name: "Records",
-            dependencies: ["CSQLite", "Failures", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CSQLite", "CZlib", "Failures", .product(name: "Crypto", package: "swift-crypto")]),
         // Field types, dates, UTF-8, the row validator (writing accepted rows as COPY text) and the reject record.
         // No database.
         .target(name: "Validation", dependencies: ["Records", "Formats"]),
@@ -131,6 +137,7 @@ let package = Package(
         .executableTarget(name: "score-benchmark", dependencies: ["Scoring"], path: "Benchmarks/ScoreBenchmark"),
         // scripts/bench's measure of the JSON record source alone, against Python's json module.
         .executableTarget(name: "json-benchmark", dependencies: ["Ingestion", "Records", "Failures"], path: "Benchmarks/JSONSourceBenchmark"),
+        .executableTarget(name: "csv-benchmark", dependencies: ["Records", "Failures"], path: "Benchmarks/CSVSourceBenchmark"),
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "TestSupport"]

@@ -1,3 +1,4 @@
+import Records
 import Validation
 
 /// A dataset declared in a file (datasets/*.yaml): its inputs and the fields of each row in the vocabulary of
@@ -75,9 +76,9 @@ public enum LoadMode: Sendable, Equatable {
 public struct ContractInput: Sendable {
     public let name: String
     public enum Format: Sendable, Equatable {
-        /// CSV; with `header`, its first row names the fields (matched by name, in any order), else the fields
-        /// are the contract's, in order.
-        case csv(header: Bool)
+        /// CSV in `dialect`; with header rows, they name the fields (matched by name, in any order), else the
+        /// fields are the contract's, in order.
+        case csv(CSVDialect)
         /// The objects of the array at `path` (keys from the top) of a JSON document; `numbers` are the keys
         /// whose values are JSON numbers.
         case json(path: [String], numbers: [String])

@@ -28,7 +28,7 @@ extension Contract {
         }
         let inputs = self.inputs.map { input in
             let format: SourceFormat = switch input.format {
-            case .csv(let header): header ? .csvWithHeader : .csvWithoutHeader
+            case .csv(let dialect): .csv(dialect)
             case .json(let path, let numbers): .jsonRecords(path: path, numbers: Set(numbers))
             case .sqlite(let table): .sqlite(table: table)
             }

@@ -1,5 +1,6 @@
 import Failures
 import Foundation
+import Records
 import Schema
 import Validation
 import Yams
@@ -274,10 +275,8 @@ public enum ContractReader {
             let format = try input.string("format") ?? "csv"
             switch format {
             case "csv":
-                var dialect = try input.object("dialect", required: false)
-                let header = try dialect?.bool("header") ?? true
-                try dialect?.finish()
-                return .csv(header: header)
+                guard var keys = try input.object("dialect", required: false) else { return .csv(CSVDialect()) }
+                return .csv(try csvDialect(&keys))
             case "json":
                 guard let path = try input.stringOrStrings("path"), !path.isEmpty else {
                     throw fail(input.node, input.path("path"), "a JSON input names the keys leading to its array of records (path: [result, records])")
@@ -290,6 +289,53 @@ public enum ContractReader {
             default:
                 throw fail(input.node(for: "format"), input.path("format"), "\"\(format)\" is not csv, json or sqlite")
             }
+        }
+
+        /// A CSV input's `dialect`: Frictionless CSV Dialect's keys (delimiter, quoteChar, doubleQuote,
+        /// escapeChar, header) and pgpipe's (headerRows, preambleRows, footerRows, encoding, padShortRows).
+        func csvDialect(_ keys: inout Keys) throws -> CSVDialect {
+            var dialect = CSVDialect()
+            func byte(_ key: String) throws -> UInt8?? {
+                guard let text = try keys.string(key) else { return .none }
+                if text.isEmpty { return .some(nil) }
+                guard text.utf8.count == 1, let byte = text.utf8.first, byte != 0x0A, byte != 0x0D else {
+                    throw fail(keys.node(for: key), keys.path(key), "\"\(text)\" is not one ASCII character other than a line break (\"\" for none)")
+                }
+                return .some(byte)
+            }
+            if let delimiter = try byte("delimiter") { dialect.delimiter = delimiter }
+            if let quote = try byte("quoteChar") { dialect.quote = quote }
+            if let escape = try byte("escapeChar") { dialect.escape = escape }
+            if let doubled = try keys.bool("doubleQuote") { dialect.doubleQuote = doubled }
+            let header = try keys.bool("header")
+            if let rows = try keys.integer("headerRows", in: 0...100) {
+                guard header == nil || header! == (rows > 0) else {
+                    throw fail(keys.node(for: "header"), keys.path("header"), "says \(header!) but headerRows is \(rows)")
+                }
+                dialect.headerRows = rows
+            } else if header == false {
+                dialect.headerRows = 0
+            }
+            dialect.preambleRows = try keys.integer("preambleRows", in: 0...100_000) ?? 0
+            dialect.footerRows = try keys.integer("footerRows", in: 0...100_000) ?? 0
+            dialect.padShortRows = try keys.bool("padShortRows") ?? false
+            dialect.trailingDelimiter = try keys.bool("trailingDelimiter") ?? false
+            switch try keys.string("matchFields") ?? "byName" {
+            case "byName": dialect.matchByName = true
+            case "byPosition": dialect.matchByName = false
+            case let other: throw fail(keys.node(for: "matchFields"), keys.path("matchFields"), "\"\(other)\" is not byName or byPosition")
+            }
+            if let name = try keys.string("encoding") {
+                guard let encoding = TextEncoding(name: name) else {
+                    throw fail(keys.node(for: "encoding"), keys.path("encoding"), "\"\(name)\" is not an encoding this machine can read (utf-8, utf-16, utf-16le, utf-16be, latin-1, windows-1252, or an iconv name such as cp949)")
+                }
+                dialect.encoding = encoding
+            }
+            if let delimiter = dialect.delimiter, delimiter == dialect.quote || delimiter == dialect.escape {
+                throw fail(keys.node(for: "delimiter"), keys.path("delimiter"), "the delimiter cannot also be the quote or escape character")
+            }
+            try keys.finish()
+            return dialect
         }
 
         func field(_ keys: inout Keys, columnName: Bool) throws -> ContractField {

@@ -9,6 +9,7 @@ public struct Dataset: Sendable {
     public let replacement: Replacement
 }
 
+import Records
 import Validation
 
 /// One input file of a dataset: its columns and their types, and where its valid rows go.
@@ -75,11 +76,10 @@ public enum Replacement: Sendable {
     case merge(ContractMerge, table: TableName)
 }
 
-public enum SourceFormat: Sendable {
-    /// CSV with a header row naming the columns, matched by name in any order.
-    case csvWithHeader
-    /// CSV without a header: the fields are the input's columns, in order.
-    case csvWithoutHeader
+public enum SourceFormat: Sendable, Equatable {
+    /// CSV in `dialect`: with header rows, they name the columns, matched by name in any order; without,
+    /// the fields are the input's columns, in order.
+    case csv(CSVDialect)
     /// A table of a SQLite database file; its columns are matched by name like a CSV header.
     case sqlite(table: String)
     /// The objects of the array at `path` (object keys from the top) of a JSON document, keyed by the

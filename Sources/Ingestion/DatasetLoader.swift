@@ -300,9 +300,16 @@ public struct DatasetLoader {
         for script in input.after { try run(script) }
         let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""
         logger.info("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)\(lines)")
-        let headerLines = if case .csvWithHeader = input.format { 1 } else { 0 }
+        let csv = open.source as? CSVSource
+        let headerLines = csv?.nonDataLines ?? 0
         if let lines = counts.lines, lines != counts.read + headerLines {
             logger.warning("\(input.name): \(counts.read) records from \(lines) lines in \(open.source.sourceName): \(lines - counts.read - headerLines) lines are blank or inside quoted fields")
+        }
+        if let csv, csv.emptyRows > 0 {
+            logger.notice("\(input.name): \(csv.emptyRows) records of empty fields only skipped, as blank lines are")
+        }
+        if let csv, csv.padded > 0 {
+            logger.notice("\(input.name): \(csv.padded) short records padded with nulls (padShortRows)")
         }
         return counts
     }

@@ -25,8 +25,8 @@ public struct OpenedDataset {
         inputs = try dataset.inputs.map { input in
             let file = try FileInput(path: files[input.name] ?? "\(dataDirectory)/\(input.defaultFile)")
             let source: RecordSource = switch input.format {
-            case .csvWithHeader: try CSVSource(input: file)
-            case .csvWithoutHeader: try CSVSource(input: file, header: input.columns.map(\.name))
+            case .csv(let dialect):
+                try CSVSource(input: file, dialect: dialect, header: dialect.headerRows == 0 || !dialect.matchByName ? input.columns.map(\.name) : nil)
             case .sqlite(let table):
                 // SQLite reads the file itself; the file is read here only for the ledger's sha256 and size.
                 try { try file.readToEnd(); return try SQLiteSource(path: file.path, table: table) }()

@@ -1,6 +1,11 @@
-/// An RFC 4180 CSV file read as a stream of records: quoted fields may hold commas, quotes ("") and line
-/// breaks; lines end in LF, CRLF or CR; a leading UTF-8 byte-order mark is skipped. Blank lines are not
-/// records. Bytes are passed through untouched: checking UTF-8 is the validator's job, per field.
+/// A CSV file read as a stream of records, in the dialect given (RFC 4180 by default): quoted fields may hold
+/// delimiters, quotes (doubled, or escaped) and line breaks; lines end in LF, CRLF or CR, mixed as they come;
+/// preamble lines, header rows and footer rows are not data; a file in another encoding, or gzipped, is
+/// decoded as it streams (see `FileInput.decode(as:)`). Blank lines are not records. Bytes are passed through
+/// untouched otherwise: checking UTF-8 is the validator's job, per field.
+///
+/// A record that repeats the header (a second table, or a second file, glued under the first) or starts with
+/// a byte-order mark (files joined byte for byte) is malformed, so it is rejected, not loaded as data.
 ///
 /// One stray quote costs its line, not the rest of the file: when a quoted field that runs over a line
 /// break is never closed, is not closed within `quotedLineBreakLimit` bytes, or leaves its record malformed
@@ -20,40 +25,122 @@ public final class CSVSource: RecordSource {
     private var pastLimit = false
     /// The last record's size, the next one's buffers' starting room.
     private var lastSize = SourceRecord.Size()
+    public let dialect: CSVDialect
+    // The dialect's bytes; a line feed stands for "none" where only a match matters (a line break is never
+    // a delimiter, quote or escape).
+    private let delimiter: UInt8, quote: UInt8?, escape: UInt8?
+    /// The byte besides delimiter and line breaks that the fast path stops at; nil when there are two (quote
+    /// and escape), and only the byte-wise reading is used.
+    private let special: UInt8?
+    /// Records read ahead, held back until it is known they are not the footer.
+    private var ahead: [SourceRecord] = []
+    private var aheadStart = 0
+    /// Lines that hold no data: preamble, header and footer.
+    public private(set) var nonDataLines = 0
+    /// Records of empty fields only, skipped (`skipEmptyRows`).
+    public private(set) var emptyRows = 0
+    /// Records given nulls for missing trailing fields (`padShortRows`).
+    public private(set) var padded = 0
+    /// The header's fields as bytes, to know a record that repeats it.
+    private var headerBytes: [[UInt8]] = []
 
     /// How far a quoted field may run past its first line break before it is taken for a stray quote.
     public static let quotedLineBreakLimit = 1 << 20
 
-    private static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
     private static let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
-    /// Opens `input`; with `header` nil the first line is the header, otherwise the file has none and these
-    /// are its columns.
-    public init(input: FileInput, header: [String]? = nil) throws {
+    /// Opens `input` in `dialect`; with `header` nil the header rows name the columns, otherwise the file
+    /// has none and these are its columns.
+    public init(input: FileInput, dialect: CSVDialect = CSVDialect(), header: [String]? = nil) throws {
         self.input = input
-        try input.skip(prefix: [0xEF, 0xBB, 0xBF])
-        if let header {
+        self.dialect = dialect
+        delimiter = dialect.delimiter ?? Self.lf
+        quote = dialect.quote
+        escape = dialect.escape == dialect.quote ? nil : dialect.escape
+        let specials = [quote, escape].compactMap { $0 }
+        special = specials.count == 2 ? nil : specials.first ?? Self.lf
+        try input.decode(as: dialect.encoding)
+        for _ in 0..<dialect.preambleRows {
+            guard try input.peek() != nil else { break }
+            _ = try input.consume(while: { $0 != Self.lf && $0 != Self.cr }) { _ in }
+            if try input.peek() != nil { try consumeLineEnd() } else { line += 1 }
+        }
+        if let header, dialect.headerRows == 0 {
             columns = header
+            nonDataLines = line - 1
             return
         }
-        guard let first = try readRecord() else {
-            throw HeaderError(path: input.path, reason: "the file is empty: expected a header line")
-        }
-        var names: [String] = []
-        for field in first.fields {
-            guard let name = String(validating: field, as: UTF8.self) else {
-                throw HeaderError(path: input.path, reason: "the header on line 1 is not valid UTF-8")
+        var rows: [[String]] = []
+        for _ in 0..<max(dialect.headerRows, 1) {
+            let at = line
+            guard let row = try readRecord() else {
+                throw HeaderError(path: input.path, reason: rows.isEmpty ? "the file is empty: expected a header line" : "the file ends within its \(dialect.headerRows) header rows")
             }
-            names.append(name)
+            if let problem = row.malformation {
+                throw HeaderError(path: input.path, reason: "the header on line \(row.line) is malformed: \(problem)")
+            }
+            var names: [String] = []
+            for field in row.fields {
+                guard let name = String(validating: field, as: UTF8.self) else {
+                    let encoding = input.decodedFrom.map { "readable as \($0)" } ?? "valid UTF-8"
+                    throw HeaderError(path: input.path, reason: "the header on line \(at) is not \(encoding)")
+                }
+                names.append(name)
+            }
+            rows.append(names)
         }
-        if let problem = first.malformation {
-            throw HeaderError(path: input.path, reason: "the header on line 1 is malformed: \(problem)")
-        }
-        self.columns = names
+        columns = rows.count == 1 ? rows[0] : CSVDialect.joinHeader(rows)
+        if let header { columns = header }
+        if dialect.trailingDelimiter, rows.count == 1, rows[0].count > 1, rows[0].last == "" { rows[0].removeLast() }
+        if dialect.trailingDelimiter, header == nil { columns = rows.count == 1 ? rows[0] : columns }
+        headerBytes = rows.count == 1 ? rows[0].map { Array($0.utf8) } : []
+        nonDataLines = line - 1
     }
 
     public func next() throws -> SourceRecord? {
-        try readRecord()
+        while ahead.count - aheadStart <= dialect.footerRows {
+            guard var record = try readRecord() else {
+                // What is left is the footer.
+                if ahead.count > aheadStart { nonDataLines += (lines ?? line) - ahead[aheadStart].line + 1 }
+                ahead = []
+                aheadStart = 0
+                return nil
+            }
+            if dialect.skipEmptyRows, record.malformation == nil, record.fieldCount > 1, record.rawLength == record.fieldCount - 1 {
+                emptyRows += 1
+                nonDataLines += 1
+                continue
+            }
+            check(&record)
+            if dialect.footerRows == 0 { return record }
+            ahead.append(record)
+        }
+        let record = ahead[aheadStart]
+        aheadStart += 1
+        if aheadStart > 64 {
+            ahead.removeFirst(aheadStart)
+            aheadStart = 0
+        }
+        return record
+    }
+
+    /// Marks a record that is not data (a repeated header, a byte-order mark) and pads a short one.
+    private func check(_ record: inout SourceRecord) {
+        guard record.malformation == nil, record.fieldCount > 0 else { return }
+        if dialect.trailingDelimiter, record.fieldCount == columns.count + 1, record.field(record.fieldCount - 1).isEmpty {
+            record.dropLastField()
+        }
+        let first = record.field(0)
+        if first.starts(with: [0xEF, 0xBB, 0xBF]) {
+            record.malformation = "a byte-order mark in the middle of the file (two files joined together?)"
+        } else if !headerBytes.isEmpty, record.fieldCount == headerBytes.count, first.elementsEqual(headerBytes[0]),
+            (1..<headerBytes.count).allSatisfy({ record.field($0).elementsEqual(headerBytes[$0]) })
+        {
+            record.malformation = "it repeats the header row (a second table, or file, glued under the first?)"
+        } else if dialect.padShortRows, record.fieldCount < columns.count {
+            while record.fieldCount < columns.count { record.appendNullField() }
+            padded += 1
+        }
     }
 
     /// Physical lines read so far (the header's included); once the file is read, all of its lines.
@@ -68,7 +155,7 @@ public final class CSVSource: RecordSource {
             try consumeLineEnd()
         }
         guard try input.peek() != nil else { return nil }
-        if let record = try readPlainLine() {
+        if special != nil, let record = try readPlainLine() {
             lastSize = record.size
             return record
         }
@@ -76,7 +163,7 @@ public final class CSVSource: RecordSource {
         sinceQuotedLineBreak = nil
         pastLimit = false
         while true {
-            let ended = try input.peek() == Self.quote ? try readQuoted(into: &record) : try readUnquoted(into: &record)
+            let ended = try quote != nil && input.peek() == quote ? try readQuoted(into: &record) : try readUnquoted(into: &record)
             record.endField()
             if ended { break }
         }
@@ -94,7 +181,7 @@ public final class CSVSource: RecordSource {
         var record: SourceRecord?
         _ = try input.withBufferedBytes { bytes in
             var plain = SourceRecord(line: line, roomFor: lastSize)
-            guard let end = plain.takePlainLine(from: bytes, separatedBy: Self.comma) else { return 0 }
+            guard let end = plain.takePlainLine(from: bytes, separatedBy: delimiter, special: special!) else { return 0 }
             var length = end + 1
             if bytes[end] == Self.cr {
                 guard end + 1 < bytes.count else { return 0 }  // a CRLF the chunk cuts in two
@@ -131,39 +218,55 @@ public final class CSVSource: RecordSource {
         return byte
     }
 
-    /// Reads an unquoted field up to a comma (returns false) or the end of the line or file (returns true).
+    /// Reads an unquoted field up to a delimiter (returns false) or the end of the line or file (returns true).
     private func readUnquoted(into record: inout SourceRecord) throws -> Bool {
+        let delimiter = delimiter, quote = quote ?? Self.lf, escape = escape ?? Self.lf
         // Plain bytes a run at a time, unless the record ran past a quoted line break (then each byte read is
         // also kept to be read again, which `take` does).
         if sinceQuotedLineBreak == nil {
-            _ = try input.consume(while: { $0 != Self.comma && $0 != Self.lf && $0 != Self.cr && $0 != Self.quote }) { run in
+            _ = try input.consume(while: { $0 != delimiter && $0 != Self.lf && $0 != Self.cr && $0 != quote && $0 != escape }) { run in
                 record.appendRaw(contentsOf: run)
                 record.append(contentsOf: run)
             }
         }
         while let byte = try input.peek() {
-            switch byte {
-            case Self.comma:
+            if byte == Self.lf || byte == Self.cr {
+                try consumeLineEnd()
+                return true
+            }
+            if byte == delimiter {
                 _ = try take()
                 record.appendRaw(byte)
                 return false
-            case Self.lf, Self.cr:
-                try consumeLineEnd()
-                return true
-            case Self.quote:
+            }
+            if byte == escape, self.escape != nil {
+                try readEscaped(into: &record)
+                continue
+            }
+            if byte == quote, self.quote != nil {
                 record.malformation = record.malformation ?? "a quote inside an unquoted field (field \(record.fieldCount + 1))"
-                fallthrough
-            default:
-                _ = try take()
-                record.appendRaw(byte)
-                record.append(byte)
-                if pastLimit {
-                    record.malformation = "a quoted field opened on line \(quotedLineBreak.openedOn) runs on for more than \(Self.quotedLineBreakLimit >> 20) MiB"
-                    return true
-                }
+            }
+            _ = try take()
+            record.appendRaw(byte)
+            record.append(byte)
+            if pastLimit {
+                record.malformation = "a quoted field opened on line \(quotedLineBreak.openedOn) runs on for more than \(Self.quotedLineBreakLimit >> 20) MiB"
+                return true
             }
         }
         return true
+    }
+
+    /// Reads an escape byte and the byte it makes literal (a line break too, which counts as a line).
+    private func readEscaped(into record: inout SourceRecord) throws {
+        record.appendRaw(try take()!)
+        guard let byte = try take() else {
+            record.malformation = record.malformation ?? "the file ends with an escape character"
+            return
+        }
+        if try byte == Self.lf || (byte == Self.cr && input.peek() != Self.lf) { line += 1 }
+        record.appendRaw(byte)
+        record.append(byte)
     }
 
     /// Reads a quoted field and what follows its closing quote; returns true when the record ended.
@@ -181,9 +284,17 @@ public final class CSVSource: RecordSource {
                 quotedLineBreak = (line, record.rawLength, openedOn)
                 sinceQuotedLineBreak = []
             }
+            if byte == escape {
+                record.appendRaw(byte)
+                guard let literal = try take() else { continue }  // never closed, said above
+                if try literal == Self.lf || (literal == Self.cr && input.peek() != Self.lf) { line += 1 }
+                record.appendRaw(literal)
+                record.append(literal)
+                continue
+            }
             record.appendRaw(byte)
-            if byte == Self.quote {
-                guard try input.peek() == Self.quote else { break }
+            if byte == quote {
+                guard dialect.doubleQuote, try input.peek() == quote else { break }
                 record.appendRaw(try take()!)
             } else if lineBreak {
                 line += 1
@@ -194,19 +305,18 @@ public final class CSVSource: RecordSource {
                 return true
             }
         }
-        // After the closing quote only a comma or the end of the line may follow.
-        switch try input.peek() {
-        case nil: return true
-        case Self.comma?:
-            record.appendRaw(try take()!)
-            return false
-        case Self.lf?, Self.cr?:
+        // After the closing quote only a delimiter or the end of the line may follow.
+        guard let next = try input.peek() else { return true }
+        if next == Self.lf || next == Self.cr {
             try consumeLineEnd()
             return true
-        default:
-            record.malformation = record.malformation ?? "text after the closing quote of field \(record.fieldCount + 1)"
-            return try readUnquoted(into: &record)
         }
+        if next == delimiter {
+            record.appendRaw(try take()!)
+            return false
+        }
+        record.malformation = record.malformation ?? "text after the closing quote of field \(record.fieldCount + 1)"
+        return try readUnquoted(into: &record)
     }
 
     /// Consumes LF, CRLF or a lone CR and counts the line.

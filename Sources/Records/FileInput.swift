@@ -20,6 +20,11 @@ public final class FileInput {
     private var filled = 0
     private var atEnd = false
     private var hasher = SHA256()
+    /// Gunzip and transcoding, when the file needs them (see `decode(as:)`); empty for a plain UTF-8 file,
+    /// which is read straight into `chunk`.
+    private var stages: [ByteStage] = []
+    /// The encoding the reader sees the file in, as rejects name it; nil when UTF-8 as stored.
+    public private(set) var decodedFrom: String?
 
     public init(path: String, chunkSize: Int = 1 << 16) throws {
         self.path = path
@@ -124,8 +129,100 @@ public final class FileInput {
         hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Sets up how the file's bytes become UTF-8 text, before anything is read: a gzip file (known by its
+    /// first bytes, whatever its name) is inflated as it streams; a byte-order mark is checked against
+    /// `encoding` and skipped; any encoding but UTF-8 is transcoded. A file that is plainly not text of that
+    /// kind (a zip archive, an HTML page, UTF-16 without a byte-order mark read as UTF-8) is refused here,
+    /// in one line, instead of being misread.
+    public func decode(as encoding: TextEncoding) throws {
+        precondition(bytesRead == 0, "decode(as:) comes before any read")
+        guard try readChunk() else {
+            if encoding == .utf16 { throw DataError(path: path, reason: "is empty: no byte-order mark to tell utf-16le from utf-16be") }
+            return
+        }
+        var first = Array(chunk[0..<filled])
+        var found: [ByteStage] = []
+        if first.starts(with: [0x1F, 0x8B]) {
+            let gunzip = try Gunzip(path: path)
+            found.append(gunzip)
+            first = try gunzip.process(first, final: atEnd)
+        }
+        if first.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            throw DataError(path: path, reason: "is a zip archive, not a text file: unzip it first (gzip is read as it is)")
+        }
+        let trimmed = first.prefix(512).drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) })
+        let start = String(decoding: trimmed.prefix(14), as: UTF8.self).lowercased()
+        if start.hasPrefix("<!doctype html") || start.hasPrefix("<html") {
+            throw DataError(path: path, reason: "is an HTML page, not a data file (a download that returned an error page?)")
+        }
+        let mark: (name: String, length: Int, encoding: TextEncoding)? =
+            first.starts(with: [0xEF, 0xBB, 0xBF]) ? ("UTF-8", 3, .utf8)
+            : first.starts(with: [0xFF, 0xFE]) ? ("UTF-16 little-endian", 2, .utf16LE)
+            : first.starts(with: [0xFE, 0xFF]) ? ("UTF-16 big-endian", 2, .utf16BE) : nil
+        var effective = encoding
+        if let mark {
+            let agrees = encoding == mark.encoding || (encoding == .utf16 && mark.encoding != .utf8)
+            guard agrees else {
+                throw DataError(path: path, reason: "starts with a \(mark.name) byte-order mark but is to be read as \(encoding): set the dialect's encoding to \(mark.encoding)")
+            }
+            effective = mark.encoding
+            first.removeFirst(mark.length)
+        } else if encoding == .utf16 {
+            throw DataError(path: path, reason: "has no byte-order mark: set the dialect's encoding to utf-16le or utf-16be")
+        } else if encoding == .utf8, let order = Self.utf16WithoutMark(first) {
+            throw DataError(path: path, reason: "looks like UTF-16 without a byte-order mark (every other byte is zero): set the dialect's encoding to \(order)")
+        }
+        switch effective {
+        case .utf8, .utf16: break
+        case .utf16LE, .utf16BE: found.append(UTF16Decoder(littleEndian: effective == .utf16LE))
+        case .latin1, .windows1252: found.append(SingleByteDecoder(windows1252: effective == .windows1252))
+        case .iconv(let name): found.append(try IconvDecoder(name: name, path: path))
+        }
+        if effective != .utf8 { decodedFrom = effective.description }
+        let gunzipped = found.first is Gunzip
+        stages = found
+        for stage in found.dropFirst(gunzipped ? 1 : 0) { first = try stage.process(first, final: atEnd) }
+        setChunk(first)
+    }
+
+    /// When `bytes` look like UTF-16 text without a byte-order mark, its byte order: most of the even (or odd)
+    /// bytes are zero, as in ASCII text written in UTF-16.
+    public static func utf16WithoutMark(_ bytes: [UInt8]) -> TextEncoding? {
+        let pairs = min(bytes.count / 2, 4096)
+        guard pairs >= 4 else { return nil }
+        var zeroEven = 0, zeroOdd = 0
+        for index in 0..<pairs {
+            if bytes[2 * index] == 0 { zeroEven += 1 }
+            if bytes[2 * index + 1] == 0 { zeroOdd += 1 }
+        }
+        if zeroOdd * 4 >= pairs * 3, zeroEven == 0 { return .utf16LE }
+        if zeroEven * 4 >= pairs * 3, zeroOdd == 0 { return .utf16BE }
+        return nil
+    }
+
+    private func setChunk(_ bytes: [UInt8]) {
+        chunk = bytes
+        position = 0
+        filled = bytes.count
+        if let last = bytes.last { lastByte = last }
+    }
+
     private func refill() throws -> Bool {
+        guard !stages.isEmpty else { return try readChunk() }
+        while true {
+            if atEnd { return false }
+            let raw = try readChunk() ? Array(chunk[0..<filled]) : []
+            var bytes = raw
+            for stage in stages { bytes = try stage.process(bytes, final: atEnd) }
+            setChunk(bytes)
+            if !bytes.isEmpty { return true }
+        }
+    }
+
+    /// Reads the file's next bytes into `chunk`, hashing them; false at its end.
+    private func readChunk() throws -> Bool {
         if atEnd { return false }
+        if chunk.count < chunkSize { chunk = [UInt8](repeating: 0, count: chunkSize) }
         let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count >= 0 else {
             throw InputError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")

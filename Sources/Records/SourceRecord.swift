@@ -114,27 +114,28 @@ public struct SourceRecord {
         fieldStart = values.count
     }
 
-    /// Takes the line at the start of `bytes` as this (empty) record when the line has no quote and ends
-    /// within `bytes`: its fields are the runs between `separator`s, found in the same pass that finds the
+    /// Takes the line at the start of `bytes` as this (empty) record when the line has no `special` byte (the
+    /// dialect's quote or escape; a line break when it has none) and ends within `bytes`: its fields are the
+    /// runs between `separator`s (a line break when the file has no delimiter), found in the same pass that finds the
     /// line's end. Returns the index of the line's end (its CR or LF), or nil when the line is not such a
     /// line, or longer than the raw bytes a record keeps (the record is then to be dropped).
     ///
     /// The bytes are read a word at a time: the separators, line breaks and quotes in a word are flagged
     /// together (`Word.marks`), and only those bytes are looked at one by one.
-    mutating func takePlainLine(from bytes: UnsafeBufferPointer<UInt8>, separatedBy separator: UInt8) -> Int? {
-        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), quote = UInt8(ascii: "\"")
+    mutating func takePlainLine(from bytes: UnsafeBufferPointer<UInt8>, separatedBy separator: UInt8, special: UInt8) -> Int? {
+        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var start = 0
         // What the byte at `index` does: nil when it separates (or is an ordinary byte), else whether the line
-        // ends there (true) or holds a quote (false).
+        // ends there (true) or holds the special byte, a quote or escape (false).
         func look(at index: Int) -> Bool? {
             let byte = bytes[index]
+            if byte == lf || byte == cr { return true }
             if byte == separator {
                 bounds.append(start..<index)
                 start = index + 1
                 return nil
             }
-            if byte == lf || byte == cr { return true }
-            return byte == quote ? false : nil
+            return byte == special ? false : nil
         }
         func end(at index: Int) -> Int? {
             guard index <= Self.maximumRawKept else { return nil }
@@ -145,7 +146,7 @@ public struct SourceRecord {
             return index
         }
         let words = UnsafeRawBufferPointer(bytes)
-        let marks = Word.Marks(separator, lf, cr, quote)
+        let marks = Word.Marks(separator, lf, cr, special)
         var offset = 0
         while offset + 8 <= words.count {
             var flags = marks.flags(in: UInt64(littleEndian: words.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
@@ -166,6 +167,12 @@ public struct SourceRecord {
     mutating func cutRaw(to length: Int) {
         rawLength = length
         if raw.count > length { raw.removeSubrange(length...) }
+    }
+
+    /// Drops the last field (an empty one after a trailing delimiter).
+    mutating func dropLastField() {
+        guard let last = bounds.popLast() else { return }
+        fieldStart = last.lowerBound
     }
 
     mutating func appendNullField() {

@@ -231,3 +231,13 @@ enum Number {
 
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 }
+
+extension FieldType {
+    /// Whether the validator takes `field` (as the file holds it) as a value of this type. `ingest infer` asks
+    /// it of each candidate type, so the types of a draft contract are the validator's own.
+    public func accepts(_ field: UnsafeBufferPointer<UInt8>, context: ValidationContext) -> Bool {
+        var row: [UInt8] = []
+        if case .value = encode(field, trimmed: field.trimmingSpaces(), context: context, into: &row) { return true }
+        return false
+    }
+}

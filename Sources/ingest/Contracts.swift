@@ -78,3 +78,30 @@ struct Apply: ParsableCommand {
         }
     }
 }
+
+/// `ingest infer`: a draft contract for a CSV file, on standard output.
+struct Infer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a draft contract for a CSV file to standard output: its dialect and its fields' types.",
+        discussion: """
+            Finds the encoding, delimiter, quote, escape, preamble, header and footer rows from the file's first MiB, \
+            then reads every record (or the first --sample-rows) to type each field (integer, number, boolean, date \
+            with its format, datetime, string), mark it required, list a few values as an enum, and name a primary \
+            key. Deterministic; a close choice is written as a YAML comment with the alternatives and the evidence. \
+            Needs no database. The draft loads as it is: `ingest apply`, then `ingest load --contract`.
+            """)
+
+    @Argument(help: ArgumentHelp("The CSV file (gzip is read as it is).", valueName: "path"))
+    var path: String
+
+    @Option(help: ArgumentHelp("Read only the first N records to type the fields.", valueName: "N"))
+    var sampleRows: Int?
+
+    func run() throws {
+        try exitingWithStatus("ingest") {
+            if let sampleRows, sampleRows < 1 { throw UsageError("--sample-rows is a number of records, 1 or more") }
+            print(try ContractInference(path: path, sampleRows: sampleRows).draft(), terminator: "")
+            return 0
+        }
+    }
+}

@@ -24,7 +24,7 @@ struct Ingest: ParsableCommand {
             that; 78 a connection setting or the password file is wrong, an applied migration was edited, one is \
             missing and this role may not apply it, or --sql names the wrong folder.
             """,
-        subcommands: [Load.self, Plan.self, Apply.self, CensusBatch.self, CensusSplit.self, Score.self, AccidentSources.self, WindSources.self, LoadAll.self, Migrate.self, Datasets.self],
+        subcommands: [Load.self, Plan.self, Apply.self, Infer.self, CensusBatch.self, CensusSplit.self, Score.self, AccidentSources.self, WindSources.self, LoadAll.self, Migrate.self, Datasets.self],
         defaultSubcommand: Load.self)
 }
 

@@ -344,4 +344,35 @@ import Testing
         // The shrink guard compares a batch with its own last load.
         #expect(try load(contract, try file("tiny.csv", Array(tenStations.prefix(1))), batch: "2026-12-01").status == .refused)
     }
+
+    /// A polluted export (Windows-1252, semicolons, a preamble, a footer, a line of delimiters, a bad row)
+    /// gets a draft from `ingest infer` that loads as it is: every good row in, the bad one rejected with
+    /// its line, the counts adding up.
+    @Test func test_an_inferred_draft_loads_as_it_is() throws {
+        var bytes = Array("Stations export;;;\r\nprinted 2026-12-01;;;\r\ncode;name;opened;elevation\r\n".utf8)
+        for index in 0..<30 {
+            let name: [UInt8] = index == 7 ? [0x4D, 0xFC, 0x6E, 0x73, 0x74, 0x65, 0x72, 0x20, 0x96, 0x20, 0x4E] : Array("Station \(index)".utf8)  // "Münster – N"
+            if index == 16 { bytes += Array("S200;Broken;01/02/1990;5;extra\r\n".utf8) }
+            bytes += Array("S\(100 + index);".utf8) + name + Array(";\(index % 28 + 1)/02/1990;\(index * 7)\r\n".utf8)
+        }
+        bytes += Array(";;;\r\nTotal: 31 stations\r\n".utf8)
+        let csv = try folder.write("export.csv", bytes)
+        let draft = try ContractInference(path: csv).draft()
+        #expect(draft.contains("encoding: \"windows-1252\""))
+        #expect(draft.contains("delimiter: \";\""))
+        #expect(draft.contains("preambleRows: 2"))
+        #expect(draft.contains("footerRows: 1"))
+        #expect(draft.contains("# 1 records (the first on line 20) do not have 4 fields"))
+        #expect(draft.contains("format: \"%d/%m/%Y\""))
+        #expect(draft.contains("primaryKey: [\"code\"]"))
+        #expect(try ContractInference(path: csv).draft() == draft)  // deterministic
+        let contract = try ContractReader.read(try folder.write("export.yaml", draft))
+        try apply(contract)
+        let result = try load(contract, csv, maxRejects: 5)
+        #expect(result.counts.read == 31)
+        #expect(result.counts.loaded == 30)
+        #expect(result.counts.rejected == 1)
+        #expect(try rows("SELECT name, opened, elevation FROM imports.export WHERE code = 'S107'") == ["Münster – N|1990-02-08|49"])
+        #expect(try rows("SELECT line, reason FROM ingest.rejects WHERE run_id = \(result.run)") == ["20|expected 4 fields, found 5"])
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Ingestion
+import Records
 import TestSupport
 import Testing
 
@@ -45,7 +46,7 @@ import Testing
         #expect(contract.name == "readings")
         #expect(contract.declaredTable == TableName(schema: "weather", name: "readings"))
         #expect(contract.mode == .replace)
-        #expect(contract.inputs[0].format == .csv(header: true))
+        #expect(contract.inputs[0].format == .csv(CSVDialect()))
         #expect(contract.fields.map(\.name) == ["station", "taken", "celsius"])
         #expect(contract.fields.map(\.kind) == [.string, .datetime, .number])
         #expect(contract.inputs[0].missingValues == [""])
