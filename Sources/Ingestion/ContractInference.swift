@@ -103,7 +103,7 @@ public struct ContractInference {
         }
         func endRecord() {
             endField()
-            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(fields: fields, line: start)) }
+            rows.append(Row(fields: fields, line: start))  // a blank line too: a preamble counts it
             fields = []
         }
         while index < text.count {
@@ -212,25 +212,32 @@ public struct ContractInference {
         }
         let rows = chosen.rows
         let width = chosen.width
-        // Records of the table's width that (nearly) all end with an empty field after a last delimiter.
-        let full = rows.filter { $0.fields.count == width }
-        let trailing = width > 2 && full.filter { $0.fields.last == "" }.count * 10 >= full.count * 9
-        if trailing {
-            found.dialect.trailingDelimiter = true
-            found.notes["trailingDelimiter"] = "\(full.filter { $0.fields.last == "" }.count) of the \(full.count) records of \(width) fields end with a delimiter"
-        }
-        func fits(_ row: Row) -> Bool { row.fields.count == width || (trailing && row.fields.count == width - 1) }
-        // The table starts at the first record of the modal width with two values or more, followed by
-        // records of that width: above it, the preamble (a title, notes, padded with delimiters or not).
+        // The table starts at the first record of the modal width (or one field short: a header without the
+        // name of a last, empty column or of a first column of row names) with two values or more, followed
+        // by records of that width: above it, the preamble (a title, notes, padded with delimiters or not).
         var first = 0
         while first < rows.count {
             let row = rows[first]
             let followers = rows[(first + 1)...].prefix(3)
-            if fits(row), row.nonEmpty >= min(2, width), followers.allSatisfy({ fits($0) || $0.nonEmpty == 0 }) { break }
+            if row.fields.count == width || row.fields.count == width - 1, row.nonEmpty >= min(2, width),
+                followers.allSatisfy({ $0.fields.count == width || $0.nonEmpty == 0 })
+            { break }
             first += 1
         }
         if first == rows.count { first = 0 }
-        found.dialect.preambleRows = rows.isEmpty ? 0 : rows[first].line
+        found.dialect.preambleRows = first
+        var shortHeader = false
+        if !rows.isEmpty, rows[first].fields.count == width - 1, width > 1 {
+            // Records end with a delimiter the header lacks, or the header lacks the row names' column.
+            let full = rows[(first + 1)...].filter { $0.fields.count == width }
+            let emptyLast = full.filter { $0.fields.last == "" }.count
+            if emptyLast * 10 >= full.count * 9 {
+                found.dialect.trailingDelimiter = true
+                found.notes["trailingDelimiter"] = "\(emptyLast) of the \(full.count) records of \(width) fields end with a delimiter the header lacks"
+            } else {
+                shortHeader = true
+            }
+        }
         // Header rows: the first record is one unless it holds a value of its column's type where the
         // records below hold typed values; a record below it is one more while it has no value of its
         // column's type and is empty where the data never is.
@@ -277,12 +284,15 @@ public struct ContractInference {
         }
         found.dialect.headerRows = headerRows
         found.names = headerRows == 0 ? [] : headerRows == 1 ? table[0].fields : CSVDialect.joinHeader(table.prefix(headerRows).map(\.fields))
-        if trailing, found.names.count == width, found.names.last == "" { found.names.removeLast() }
+        if shortHeader, headerRows == 1 {
+            found.names.insert("", at: 0)
+            found.notes["headerRows"] = "the header has one name fewer than the records: the first column is taken for row names, as R writes them"
+        }
         if headerRows > 1 {
             found.notes["headerRows"] = "the \(headerRows) records above the data hold names, or nothing, where the data holds typed values; their names are joined"
         }
         if first > 0 {
-            found.notes["preambleRows"] = "the table starts on line \(found.dialect.preambleRows + 1): the lines above have another width or a single value"
+            found.notes["preambleRows"] = "the table starts with record \(first + 1) (line \(rows[first].line + 1)): the records above have another width or a single value"
         }
     }
 
@@ -395,7 +405,8 @@ public struct ContractInference {
                 if value.count > 1, value.first == "0", value.dropFirst().first?.isNumber == true { s.leadingZero = true }
                 for index in s.candidates where !Self.accepts(Self.typeCandidates[index].type, value, context) { s.candidates.remove(index) }
                 if !s.manyDistinct {
-                    s.distinct[value, default: 0] += 1
+                    // As the validator compares it: without the spaces around it.
+                    s.distinct[value.trimmingCharacters(in: CharacterSet(charactersIn: " ")), default: 0] += 1
                     if s.distinct.count > 10 { s.manyDistinct = true; s.distinct = [:] }
                 }
                 if s.unique != nil {
@@ -483,7 +494,7 @@ public struct ContractInference {
             out += "\n"
             let required = s.empty == 0 && s.filled > 0
             let values = s.manyDistinct ? [] : s.distinct.keys.sorted()
-            let enumerated = kind == .string && !values.isEmpty && values.count <= 10 && dataRows >= values.count * 3 && values.count < dataRows
+            let enumerated = kind == .string && !values.isEmpty && values.allSatisfy { $0.contains(where: \.isLetter) } && values.count <= 10 && dataRows >= values.count * 3 && values.count < dataRows
             if required || enumerated {
                 out += "      constraints:\n"
                 if required { out += "        required: true\n" }

@@ -9,7 +9,8 @@ public struct CSVDialect: Sendable, Equatable {
     public var doubleQuote = true
     /// A byte that makes the next one literal (a backslash, say), inside quotes or out; nil for none.
     public var escape: UInt8?
-    /// Lines above the header (a title, notes, a blank line), skipped as text: quotes there mean nothing.
+    /// Rows above the header (a title, notes, each blank line), read as records are, so a quoted title may
+    /// run over several lines.
     public var preambleRows = 0
     /// Records naming the fields; several are joined into one name per column (see `joinHeader`). 0: none.
     public var headerRows = 1

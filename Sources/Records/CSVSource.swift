@@ -61,9 +61,8 @@ public final class CSVSource: RecordSource {
         special = specials.count == 2 ? nil : specials.first ?? Self.lf
         try input.decode(as: dialect.encoding)
         for _ in 0..<dialect.preambleRows {
-            guard try input.peek() != nil else { break }
-            _ = try input.consume(while: { $0 != Self.lf && $0 != Self.cr }) { _ in }
-            if try input.peek() != nil { try consumeLineEnd() } else { line += 1 }
+            guard let byte = try input.peek() else { break }
+            if byte == Self.lf || byte == Self.cr { try consumeLineEnd() } else { _ = try readRecord() }
         }
         if let header, dialect.headerRows == 0 {
             columns = header
