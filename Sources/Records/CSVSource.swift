@@ -129,12 +129,16 @@ public final class CSVSource: RecordSource {
         if dialect.trailingDelimiter, record.fieldCount == columns.count + 1, record.field(record.fieldCount - 1).isEmpty {
             record.dropLastField()
         }
-        let first = record.field(0)
-        if first.starts(with: [0xEF, 0xBB, 0xBF]) {
+        // Read in place: this runs for every record.
+        let (mark, repeatsHeader) = record.withFields { fields -> (Bool, Bool) in
+            let first = fields[0]
+            if first.count >= 3, first[0] == 0xEF, first[1] == 0xBB, first[2] == 0xBF { return (true, false) }
+            guard !headerBytes.isEmpty, fields.count == headerBytes.count, first.count == headerBytes[0].count else { return (false, false) }
+            return (false, (0..<fields.count).allSatisfy { fields[$0].elementsEqual(headerBytes[$0]) })
+        }
+        if mark {
             record.malformation = "a byte-order mark in the middle of the file (two files joined together?)"
-        } else if !headerBytes.isEmpty, record.fieldCount == headerBytes.count, first.elementsEqual(headerBytes[0]),
-            (1..<headerBytes.count).allSatisfy({ record.field($0).elementsEqual(headerBytes[$0]) })
-        {
+        } else if repeatsHeader {
             record.malformation = "it repeats the header row (a second table, or file, glued under the first?)"
         } else if dialect.padShortRows, record.fieldCount < columns.count {
             while record.fieldCount < columns.count { record.appendNullField() }
@@ -271,8 +275,17 @@ public final class CSVSource: RecordSource {
     /// Reads a quoted field and what follows its closing quote; returns true when the record ended.
     private func readQuoted(into record: inout SourceRecord) throws -> Bool {
         let openedOn = line
+        let quote = quote ?? Self.lf, stop = escape ?? quote
         record.appendRaw(try take()!)
         while true {
+            // Ordinary bytes a run at a time, until the field's first line break (after it each byte read is
+            // also kept, to be read again, which `take` does).
+            if sinceQuotedLineBreak == nil {
+                _ = try input.consume(while: { $0 != quote && $0 != stop && $0 != Self.lf && $0 != Self.cr }) { run in
+                    record.appendRaw(contentsOf: run)
+                    record.append(contentsOf: run)
+                }
+            }
             guard let byte = try take() else {
                 record.malformation = "a quoted field opened on line \(openedOn) is never closed"
                 return true

@@ -211,6 +211,8 @@ public final class FileInput {
         guard !stages.isEmpty else { return try readChunk() }
         while true {
             if atEnd { return false }
+            // The file is read a chunk's size at a time, whatever size the decoded chunk came out.
+            if chunk.count != chunkSize { chunk = [UInt8](repeating: 0, count: chunkSize) }
             let raw = try readChunk() ? Array(chunk[0..<filled]) : []
             var bytes = raw
             for stage in stages { bytes = try stage.process(bytes, final: atEnd) }
@@ -222,7 +224,6 @@ public final class FileInput {
     /// Reads the file's next bytes into `chunk`, hashing them; false at its end.
     private func readChunk() throws -> Bool {
         if atEnd { return false }
-        if chunk.count < chunkSize { chunk = [UInt8](repeating: 0, count: chunkSize) }
         let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count >= 0 else {
             throw InputError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
