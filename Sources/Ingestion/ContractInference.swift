@@ -328,14 +328,54 @@ public struct ContractInference {
 
     /// What one column's values were.
     struct ColumnStats {
-        var empty = 0, filled = 0
-        /// Candidate types (indexes into `typeCandidates`) every value so far is.
-        var candidates = Set(ContractInference.typeCandidates.indices)
+        var empty = 0, filled = 0, notText = 0
+        /// Bit i set: every value so far is of `typeCandidates[i]`.
+        var candidates: UInt32 = (1 << ContractInference.typeCandidates.count) - 1
+        /// The values (spaces around them trimmed, as the validator compares them) while there are ten or fewer.
         var distinct: [String: Int] = [:]
         var manyDistinct = false
-        var unique: Set<String>? = []
+        /// The values' 64-bit FNV-1a hashes while no two are equal (a hash collision only loses a key candidate).
+        var unique: Set<UInt64>? = []
         var leadingZero = false
         var maxBytes = 0
+
+        /// Counts a value of the `record`th record, in place (a copy of the sets per value would be quadratic).
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, record: Int, uniqueLimit: Int, context: ValidationContext) {
+            guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else {
+                empty += 1
+                return
+            }
+            let ascii = bytes.allSatisfy { $0 < 0x80 }
+            guard ascii || String(validating: bytes, as: UTF8.self) != nil else {
+                notText += 1
+                candidates = 0
+                return
+            }
+            filled += 1
+            maxBytes = max(maxBytes, bytes.count)
+            if bytes.count > 1, bytes[0] == UInt8(ascii: "0"), (0x30...0x39).contains(bytes[1]) { leadingZero = true }
+            var remaining = candidates
+            while remaining != 0 {
+                let index = remaining.trailingZeroBitCount
+                remaining &= remaining - 1
+                if !ContractInference.typeCandidates[index].type.accepts(bytes, context: context) { candidates &= ~(1 << UInt32(index)) }
+            }
+            if !manyDistinct {
+                var trimmed = bytes[...]
+                while trimmed.first == 0x20 { trimmed = trimmed.dropFirst() }
+                while trimmed.last == 0x20 { trimmed = trimmed.dropLast() }
+                distinct[String(decoding: trimmed, as: UTF8.self), default: 0] += 1
+                if distinct.count > 10 {
+                    manyDistinct = true
+                    distinct = [:]
+                }
+            }
+            if unique != nil {
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                if record > uniqueLimit || !unique!.insert(hash).inserted { unique = nil }
+            }
+        }
     }
 
     private func fields(_ found: Found) throws -> String {
@@ -375,8 +415,8 @@ public struct ContractInference {
         width = names.count
         var stats = Array(repeating: ColumnStats(), count: width)
         let context = ValidationContext()
-        var read = 0, wrongWidth = 0, trailingWrong = 0, notText = 0
-        var firstWrong: Int?
+        var read = 0, wrongWidth = 0, trailingWrong = 0
+        var firstWrong: (line: Int, reason: String)?
         let uniqueLimit = 1_000_000
         while let record = try source.next() {
             read += 1
@@ -384,36 +424,15 @@ public struct ContractInference {
             guard record.malformation == nil, record.fieldCount == width else {
                 wrongWidth += 1
                 trailingWrong += 1
-                if firstWrong == nil { firstWrong = record.line }
+                if firstWrong == nil { firstWrong = (record.line, record.malformation ?? "\(record.fieldCount) fields instead of \(width)") }
                 continue
             }
             trailingWrong = 0
-            for column in 0..<width {
-                let bytes = record.field(column)
-                guard let value = String(validating: bytes, as: UTF8.self) else {
-                    notText += 1
-                    continue
-                }
-                var s = stats[column]
-                defer { stats[column] = s }
-                if value.trimmingCharacters(in: .whitespaces).isEmpty {
-                    s.empty += 1
-                    continue
-                }
-                s.filled += 1
-                s.maxBytes = max(s.maxBytes, bytes.count)
-                if value.count > 1, value.first == "0", value.dropFirst().first?.isNumber == true { s.leadingZero = true }
-                for index in s.candidates where !Self.accepts(Self.typeCandidates[index].type, value, context) { s.candidates.remove(index) }
-                if !s.manyDistinct {
-                    // As the validator compares it: without the spaces around it.
-                    s.distinct[value.trimmingCharacters(in: CharacterSet(charactersIn: " ")), default: 0] += 1
-                    if s.distinct.count > 10 { s.manyDistinct = true; s.distinct = [:] }
-                }
-                if s.unique != nil {
-                    if read > uniqueLimit || s.unique!.contains(value) { s.unique = nil } else { s.unique!.insert(value) }
-                }
+            record.withFields { fields in
+                for column in 0..<width { stats[column].add(fields[column], record: read, uniqueLimit: uniqueLimit, context: context) }
             }
         }
+        let notText = stats.reduce(0) { $0 + $1.notText }
         // Records of the wrong width at the very end are a footer (totals, notes), when few.
         if trailingWrong > 0, trailingWrong <= 5, trailingWrong < read {
             dialect.footerRows = trailingWrong
@@ -463,10 +482,11 @@ public struct ContractInference {
             out += "    matchFields: byPosition  # the header's names are not all usable column names (empty, repeated or longer than 63 bytes)\n"
         }
         if wrongWidth > 0 {
-            out += "    # \(wrongWidth) records (the first on line \(firstWrong ?? 0)) do not have \(width) fields: a load rejects them, with their lines\n"
+            let first = firstWrong.map { "line \($0.line): \($0.reason)" } ?? ""
+            out += "    # \(Self.count(wrongWidth, "record")) malformed or not of \(width) fields (the first on \(first)): a load rejects \(wrongWidth == 1 ? "it" : "them"), with \(wrongWidth == 1 ? "its line" : "their lines")\n"
         }
         if notText > 0 {
-            out += "    # \(notText) values are not \(dialect.encoding == .utf8 ? "valid UTF-8" : "readable as \(dialect.encoding)"): a load rejects their records, with their lines\n"
+            out += "    # \(Self.count(notText, "value")) not \(dialect.encoding == .utf8 ? "valid UTF-8" : "readable as \(dialect.encoding)"): a load rejects \(notText == 1 ? "its record, with its line" : "their records, with their lines")\n"
         }
         out += "schema:\n  fields:\n"
         var keys: [String] = []
@@ -476,7 +496,7 @@ public struct ContractInference {
             if !dialect.matchByName, column < headerNames.count, !headerNames[column].isEmpty, headerNames[column] != names[column] {
                 out += "      description: \(Self.quoted("In the file's header: " + headerNames[column]))\n"
             }
-            let chosen = s.filled == 0 ? nil : Self.typeCandidates.indices.first { s.candidates.contains($0) }
+            let chosen = s.filled == 0 ? nil : Self.typeCandidates.indices.first { s.candidates & (1 << UInt32($0)) != 0 }
             var kind = chosen.map { Self.typeCandidates[$0].kind } ?? .string
             var note: String?
             if (kind == .integer || kind == .number), s.leadingZero {
@@ -485,7 +505,7 @@ public struct ContractInference {
             }
             out += "      type: \(kind.rawValue)"
             if let chosen, kind == .date, let format = Self.typeCandidates[chosen].format {
-                let others = Self.typeCandidates.indices.filter { $0 != chosen && s.candidates.contains($0) && Self.typeCandidates[$0].kind == .date }
+                let others = Self.typeCandidates.indices.filter { $0 != chosen && s.candidates & (1 << UInt32($0)) != 0 && Self.typeCandidates[$0].kind == .date }
                 out += "\n      format: \(Self.quoted(format))"
                 if !others.isEmpty { note = "every value also reads as \(others.map { Self.typeCandidates[$0].format ?? "YYYY-MM-DD" }.joined(separator: ", ")): check which is meant" }
             }
@@ -509,6 +529,11 @@ public struct ContractInference {
             out += others.isEmpty ? "  # no two records share it\(sampleNote)\n" : "  # no two records share it\(sampleNote); so are \(others.map(Self.quoted).joined(separator: ", "))\n"
         }
         return out
+    }
+
+    /// "1 record is", "3 records are".
+    static func count(_ number: Int, _ noun: String) -> String {
+        number == 1 ? "1 \(noun) is" : "\(number) \(noun)s are"
     }
 
     /// A YAML double-quoted scalar (JSON's escapes, which YAML reads the same).

@@ -77,9 +77,10 @@ public struct DatasetLoader {
         /// Records each input's counts and the run's outcome.
         func close(_ status: LoadStatus, message: String? = nil) throws -> LoadResult {
             for (open, counts) in zip(inputs, perInput) {
+                let csv = (open.source as? CSVSource).map { (padded: $0.padded, skipped: $0.emptyRows) }
                 try ledger.recordSource(
                     run: run, input: open.input.name, file: open.file.path, sha256: open.file.sha256Hex(),
-                    bytes: open.file.bytesRead, counts: counts)
+                    bytes: open.file.bytesRead, counts: counts, csv: csv)
             }
             var counts = perInput.reduce(LoadCounts(), +)
             counts.notStored = notStored

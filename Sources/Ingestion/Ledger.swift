@@ -19,9 +19,11 @@ public struct Ledger {
             .rows[0].decode(Int64.self, 0)
     }
 
-    func recordSource(run: Int64, input: String, file: String, sha256: String, bytes: Int, counts: LoadCounts) throws {
+    /// One input's counts; `csv` is what its CSV dialect did besides (records padded, empty records skipped).
+    func recordSource(run: Int64, input: String, file: String, sha256: String, bytes: Int, counts: LoadCounts, csv: (padded: Int, skipped: Int)?) throws {
         try connection.query(try sql.query(
-            "ingest/record_source.sql", [run, input, file, sha256, bytes, counts.read, counts.loaded, counts.rejected, counts.lines]))
+            "ingest/record_source.sql",
+            [run, input, file, sha256, bytes, counts.read, counts.loaded, counts.rejected, counts.lines, csv?.padded, csv?.skipped]))
     }
 
     func finish(run: Int64, status: LoadStatus, counts: LoadCounts, message: String?) throws {

@@ -48,8 +48,10 @@ public struct RowValidator {
             throw fail("column \"\(name)\" appears twice in the header")
         }
         let declared = columns.map(\.name)
+        // A header read as one column where several are declared: most likely the wrong delimiter.
+        let hint = source.columns.count == 1 && declared.count > 1 ? " (the header is read as one column: is the delimiter right?)" : ""
         if let unknown = source.columns.first(where: { !declared.contains($0) }) {
-            throw fail("unknown column \"\(unknown)\" in the header; \(name) expects \(declared.joined(separator: ","))")
+            throw fail("unknown column \"\(unknown)\" in the header; \(name) expects \(declared.joined(separator: ","))\(hint)")
         }
         let positions = try declared.map { column in
             guard let position = source.columns.firstIndex(of: column) else {

@@ -362,7 +362,7 @@ import Testing
         #expect(draft.contains("delimiter: \";\""))
         #expect(draft.contains("preambleRows: 2"))
         #expect(draft.contains("footerRows: 1"))
-        #expect(draft.contains("# 1 records (the first on line 20) do not have 4 fields"))
+        #expect(draft.contains("# 1 record is malformed or not of 4 fields (the first on line 20: 5 fields instead of 4): a load rejects it, with its line"))
         #expect(draft.contains("format: \"%d/%m/%Y\""))
         #expect(draft.contains("primaryKey: [\"code\"]"))
         #expect(try ContractInference(path: csv).draft() == draft)  // deterministic
@@ -374,5 +374,33 @@ import Testing
         #expect(result.counts.rejected == 1)
         #expect(try rows("SELECT name, opened, elevation FROM imports.export WHERE code = 'S107'") == ["Münster – N|1990-02-08|49"])
         #expect(try rows("SELECT line, reason FROM ingest.rejects WHERE run_id = \(result.run)") == ["20|expected 4 fields, found 5"])
+        #expect(try rows("SELECT rows_read, rows_padded, empty_rows_skipped FROM ingest.run_sources WHERE run_id = \(result.run)") == ["31|0|1"])
+    }
+
+    /// With padShortRows, a record short of trailing fields is loaded with nulls and counted in the ledger;
+    /// without it, rejected.
+    @Test func test_short_records_are_padded_only_when_the_dialect_says() throws {
+        let csv = try folder.write("short.csv", "code;name;note\nA;Alpha;first\nB;Beta\nC\n")
+        for pad in [false, true] {
+            let contract = try ContractReader.read(try folder.write("short.yaml", """
+                dataset: short
+                table: weather.short
+                mode: replace
+                input:
+                  file: short.csv
+                  dialect: {delimiter: ";", padShortRows: \(pad)}
+                schema:
+                  fields:
+                    - {name: code, type: string, constraints: {required: true}}
+                    - {name: name, type: string, constraints: {required: true}}
+                    - {name: note, type: string}
+                """))
+            try apply(contract)
+            let result = try load(contract, csv, maxRejects: 5)
+            #expect(result.counts.read == 3)
+            #expect(result.counts.loaded == (pad ? 2 : 1))  // C lacks a required name either way
+            #expect(try rows("SELECT rows_padded FROM ingest.run_sources WHERE run_id = \(result.run)") == [pad ? "2" : "0"])
+        }
+        #expect(try rows("SELECT code, name, coalesce(note, 'NULL') FROM weather.short ORDER BY code") == ["A|Alpha|first", "B|Beta|NULL"])
     }
 }
