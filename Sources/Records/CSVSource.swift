@@ -88,10 +88,9 @@ public final class CSVSource: RecordSource {
             }
             rows.append(names)
         }
-        columns = rows.count == 1 ? rows[0] : CSVDialect.joinHeader(rows)
-        if let header { columns = header }
+        // A header that ends with the records' trailing delimiter too loses the empty name after it.
         if dialect.trailingDelimiter, rows.count == 1, rows[0].count > 1, rows[0].last == "" { rows[0].removeLast() }
-        if dialect.trailingDelimiter, header == nil { columns = rows.count == 1 ? rows[0] : columns }
+        columns = header ?? (rows.count == 1 ? rows[0] : CSVDialect.joinHeader(rows))
         headerBytes = rows.count == 1 ? rows[0].map { Array($0.utf8) } : []
         nonDataLines = line - 1
     }
