@@ -31,6 +31,9 @@ struct LoadAll: ParsableCommand {
     @Flag(help: "Accept a census batch date outside the usual window.")
     var anyBatchDate = false
 
+    @Flag(help: "Load the daily files in census/incoming and only warn about other names there (by default another name, such as 2026-13-01.csv or 2026-10-26.CSV, fails the run with 66 before anything is loaded).")
+    var ignoreOtherFiles = false
+
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
@@ -42,9 +45,16 @@ struct LoadAll: ParsableCommand {
         let incoming = "\(dataDir)/census/incoming"
         let found = Self.censusDays(in: incoming)
         let logger = database.logger("ingest")
-        for name in found.ignored { logger.warning("\(incoming)/\(name): ignored, not a daily file (named YYYY-MM-DD.csv)") }
-        // Every day is checked before any is loaded: one bad file stops the run before it starts.
+        // Every day is checked before any is loaded: one bad file stops the run before it starts. A file whose
+        // name is not a day's (a misspelt date, .CSV) would be a day silently missing: it stops the run too,
+        // unless told to ignore it; a hidden file (.gitkeep) is only named in a warning.
         try exitingWithStatus("ingest") {
+            for name in found.ignored {
+                guard ignoreOtherFiles || name.hasPrefix(".") else {
+                    throw InputError(path: "\(incoming)/\(name)", reason: "is not a daily file (named YYYY-MM-DD.csv, a real date): rename it, move it away, or give --ignore-other-files")
+                }
+                logger.warning("\(incoming)/\(name): ignored, not a daily file (named YYYY-MM-DD.csv)")
+            }
             for day in found.files {
                 let path = "\(incoming)/\(day.name)"
                 if !anyBatchDate, !(BatchDateWindow.earliest...BatchDateWindow.latest).contains(day.date) {

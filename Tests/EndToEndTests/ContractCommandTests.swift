@@ -53,6 +53,51 @@ import Testing
         #expect(try scalar("SELECT count(*) FROM cellar.consumption") == "216")
     }
 
+    /// `ingest infer` on the wine cellar's file, gzipped: the draft, written to a file as a user would, is
+    /// applied and loaded as it is; every record is loaded (the draft typed the words as text) and the ledger
+    /// has the stored file's sha256.
+    @Test func test_infer_writes_a_draft_that_apply_and_load_take() throws {
+        func shell(_ command: String) throws -> String {
+            let process = Process(), output = Pipe()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+            process.standardOutput = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return text
+        }
+        _ = try shell("gzip -nc examples/wine_cellar/wine_cellar_2014-15.csv > '\(folder.path)/cellar.csv.gz'")
+        let infer = try ingest(["infer", "\(folder.path)/cellar.csv.gz"])
+        #expect(infer.status == 0, "\(infer.stderr)")
+        #expect(infer.stdout.contains("table: imports.cellar\n"))
+        #expect(infer.stdout.contains("    - name: \"Consumption April 2014 - March 2015\"\n      type: string"))
+        let draft = try folder.write("cellar.yaml", infer.stdout)
+        #expect(try ingest(["apply", "--contract", draft]).status == 0)
+        let load = try ingest(["load", "--contract", draft, "--data-dir", folder.path, "--quiet"], as: "pgpipe_ingest")
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(load.stdout == "read 223, loaded 223, rejected 0\n")
+        let sha256 = String(try shell("sha256sum '\(folder.path)/cellar.csv.gz'").prefix(64))
+        #expect(try scalar("SELECT sha256 FROM ingest.run_sources ORDER BY run_id DESC LIMIT 1") == sha256)
+        // Not a CSV: one line, exit 65, no draft.
+        let page = try ingest(["infer", try folder.write("page.csv", "<!DOCTYPE html><p>Not found</p>\n")])
+        #expect(page.status == 65)
+        #expect(page.stdout.isEmpty)
+        #expect(page.stderr.hasSuffix("is an HTML page, not a data file (a download that returned an error page?)\n"), "\(page.stderr)")
+    }
+
+    /// A census day file misnamed in the incoming folder stops `ingest all` before anything is loaded (66),
+    /// unless --ignore-other-files.
+    @Test func test_a_misnamed_day_file_stops_ingest_all() throws {
+        let data = "\(folder.path)/data"
+        try FileManager.default.createDirectory(atPath: "\(data)/census/incoming", withIntermediateDirectories: true)
+        _ = try folder.write("data/census/incoming/2026-13-01.csv", "x\n")
+        let run = try ingest(["all", "--data-dir", data, "--quiet"])
+        #expect(run.status == 66)
+        #expect(run.stderr.contains("2026-13-01.csv: is not a daily file (named YYYY-MM-DD.csv, a real date): rename it, move it away, or give --ignore-other-files"), "\(run.stderr)")
+        #expect(try scalar("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'ingest'") == "0")
+    }
+
     @Test func test_a_bad_contract_stops_before_any_connection() throws {
         let bad = try folder.write("bad.yaml", "dataset: wine\ntable: cellar.wine\ninput: {file: x.csv}\nschema:\n  fields:\n    - {name: a, type: text}\n")
         var unreachable = database.environment
