@@ -23,6 +23,8 @@ public struct ContractInference {
         var dialect = CSVDialect()
         var notes: [String: String] = [:]
         var names: [String] = []
+        /// Fields per record (a trailing delimiter's empty one not counted).
+        var width = 1
     }
 
     /// The draft contract, as YAML.
@@ -241,6 +243,7 @@ public struct ContractInference {
         // Header rows: the first record is one unless it holds a value of its column's type where the
         // records below hold typed values; a record below it is one more while it has no value of its
         // column's type and is empty where the data never is.
+        found.width = width - (found.dialect.trailingDelimiter ? 1 : 0)
         let table = Array(rows[first...])
         let data = table.dropFirst().suffix(from: min(table.count, 1 + min(20, max(0, table.count / 4)))).filter { $0.nonEmpty > 0 }
         let context = ValidationContext()
@@ -399,18 +402,14 @@ public struct ContractInference {
         names = clean
         // Read every record (or the sample) in the dialect found.
         let file = try FileInput(path: path)
-        let probeColumns = names.isEmpty ? nil : names
         let source: CSVSource
         if dialect.headerRows == 0 {
-            let (rows, _) = Self.split(try dialect.encoding.decode(Array(try FileInput.head(path: path, limit: 1 << 16))), delimiter: dialect.delimiter, quote: dialect.quote, escape: dialect.escape)
-            let guess = Self.modalWidth(Array(rows.dropFirst(dialect.preambleRows))).width
-            names = (0..<(guess - (dialect.trailingDelimiter ? 1 : 0))).map { "col_\($0)" }
+            names = (0..<found.width).map { "col_\($0)" }
             source = try CSVSource(input: file, dialect: dialect, header: names)
         } else {
             var reading = dialect
             reading.matchByName = true
             source = try CSVSource(input: file, dialect: reading, header: nil)
-            _ = probeColumns
         }
         width = names.count
         var stats = Array(repeating: ColumnStats(), count: width)
@@ -475,7 +474,6 @@ public struct ContractInference {
         line("preambleRows", "\(dialect.preambleRows)", default: dialect.preambleRows == 0)
         if dialect.trailingDelimiter { line("trailingDelimiter", "true", default: false) }
         if dialect.footerRows > 0 {
-            found.notes["footerRows"].map { _ in () }
             out += "    footerRows: \(dialect.footerRows)  # the last \(dialect.footerRows) records have another width than the \(width) fields of the data\n"
         }
         if !dialect.matchByName {

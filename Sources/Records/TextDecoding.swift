@@ -72,7 +72,7 @@ final class Gunzip: ByteStage {
 
     func process(_ input: [UInt8], final: Bool) throws -> [UInt8] {
         var output: [UInt8] = []
-        var input = input
+        var input = input  // zlib's next_in is a mutable pointer
         var offset = 0
         var piece = [UInt8](repeating: 0, count: 1 << 16)
         // Until the input is used up and zlib has nothing more to give (a full `piece` may leave some behind).
