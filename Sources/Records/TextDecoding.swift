@@ -260,22 +260,10 @@ extension TextEncoding {
     }
 
     /// Whether iconv reads all of `bytes` in the encoding `name` without an error (a character cut short at
-    /// the end aside).
+    /// the end aside): the decoder writes 0xFF, never UTF-8, where it cannot read.
     public static func iconvReads(_ bytes: [UInt8], as name: String) -> Bool {
-        let descriptor = iconv_open("UTF-8", name)
-        guard descriptor != iconv_t(bitPattern: -1) else { return false }
-        defer { iconv_close(descriptor) }
-        var input = bytes
-        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
-        return input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(source.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var inLeft = source.count
-                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(target.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var outLeft = target.count
-                return Glibc.iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft) != -1 || errno == EINVAL
-            }
-        }
+        guard let decoded = try? IconvDecoder(name: name, path: "").process(bytes, final: false) else { return false }
+        return !decoded.contains(0xFF)
     }
 }
 
