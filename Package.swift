@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "serve",
             dependencies: [
-                "Serving", "CommandSupport", "Postgres", "Schema",
+                "Serving", "CommandSupport", "Failures", "Postgres", "Schema",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -85,6 +85,11 @@ public final class Connection {
         return try checked(result, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
     }
 
+    /// Whether the server is a hot standby (in recovery): it can be read, not written.
+    public func isStandby() throws -> Bool {
+        try query("SELECT pg_is_in_recovery()").rows[0].decode(Bool.self, 0)
+    }
+
     /// Runs a script of one or more statements without parameters (migrations, a dataset's transforms).
     /// Returns the last statement's result.
     @discardableResult

@@ -53,11 +53,6 @@ public struct ReplayWait {
         self.interval = interval
     }
 
-    /// Whether the server is a hot standby (in recovery): it can be read, not written.
-    public static func isStandby(_ connection: Connection) throws -> Bool {
-        try connection.query("SELECT pg_is_in_recovery()").rows[0].decode(Bool.self, 0)
-    }
-
     /// Everything the primary at `primary` has written so far (its WAL insert position), as a target: a reader
     /// on a standby that waits for it sees every transaction the primary had committed when it asked,
     /// without knowing which run to wait for.
@@ -72,7 +67,7 @@ public struct ReplayWait {
     /// Returns once the server shows every target; throws `Lagging` when `timeout` seconds pass first.
     public func wait(for targets: [Target]) throws {
         guard !targets.isEmpty else { return }
-        let standby = try Self.isStandby(connection)
+        let standby = try connection.isStandby()
         let deadline = Date().addingTimeInterval(timeout)
         var pending = targets
         while true {
@@ -86,6 +81,7 @@ public struct ReplayWait {
             }
             if pending.isEmpty { return }
             if Date() >= deadline {
+                if standby, let unknown = try unknownRun(among: pending) { throw unknown }
                 throw Lagging(reason: "after \(Self.seconds(timeout)) s, \(why.joined(separator: "; "))\(try standby ? replayState() : ""); try again, or wait longer with --replay-timeout")
             }
             Thread.sleep(forTimeInterval: interval)
@@ -129,6 +125,31 @@ public struct ReplayWait {
             "SELECT coalesce(pg_last_wal_replay_lsn(), '0/0') >= \(lsn)::pg_lsn, coalesce(pg_last_wal_replay_lsn()::text, 'nothing')").rows[0]
         if try replayed.decode(Bool.self, 0) { return nil }
         return "this standby has replayed WAL to \(try replayed.decode(String.self, 1)), short of \(lsn) (\(target))"
+    }
+
+    /// On a standby whose wait ran out: a run it still does not have although it has replayed everything its
+    /// primary sent, which is a run of no database it follows, not lag.
+    /// A primary busy with other writes keeps the standby a moment behind what it received: it is looked at
+    /// for up to a second until it is seen caught up.
+    private func unknownRun(among targets: [Target]) throws -> Unreachable? {
+        var looks = 0
+        var state = try caughtUp()
+        while try state.decode(Bool?.self, 0) != true {
+            looks += 1
+            if looks == 10 { return nil }
+            Thread.sleep(forTimeInterval: 0.1)
+            state = try caughtUp()
+        }
+        for case .run(let run) in targets where try connection.query("SELECT FROM ingest.runs WHERE run_id = \(run)").rows.isEmpty {
+            return Unreachable(reason: "run \(run) is unknown: this standby has replayed everything its primary sent (WAL to \(try state.decode(String.self, 1))) and has no run \(run) in ingest.runs; is it a run of this database?")
+        }
+        return nil
+    }
+
+    private func caughtUp() throws -> Row {
+        try connection.query(
+            "SELECT EXISTS (SELECT FROM pg_stat_wal_receiver) AND NOT pg_is_wal_replay_paused() AND pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn(), coalesce(pg_last_wal_replay_lsn()::text, 'nothing')"
+        ).rows[0]
     }
 
     /// On a standby: whether its replay is paused, which no waiting will end.

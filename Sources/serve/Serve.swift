@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandSupport
+import Failures
 import Foundation
 import Hummingbird
 import Logging
@@ -68,6 +69,11 @@ struct Serve: AsyncParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             configuration = try PostgresConfiguration.resolve(url: connection.databaseURL, environment: environment)
             logConfiguration = try logDatabaseURL.map { try PostgresConfiguration.resolve(url: $0, environment: environment) } ?? configuration
+            // A hot standby refuses every write for as long as serve runs; a database not reachable yet is
+            // left to the recorder, which retries.
+            if let recorder = try? Connection(logConfiguration), try recorder.isStandby() {
+                throw ConfigurationError("\(logDatabaseURL == nil ? "the database" : "--log-database-url") is a hot standby, which cannot record served predictions in ml.served_predictions: give --log-database-url the primary's URL")
+            }
             guard let data = FileManager.default.contents(atPath: openapi) else {
                 throw ValidationError("\(openapi): cannot read the OpenAPI document")
             }

@@ -112,7 +112,7 @@ struct Summary: ParsableCommand {
         let database = try connection.connect()
         let publishing = put && selected.contains { $0.name == Self.published }
         if put, !publishing { logger.warning("--put: \(Self.published) is not among the reports run; nothing is sent") }
-        if publishing, try ReplayWait.isStandby(database) {
+        if publishing, try database.isStandby() {
             throw ConfigurationError("--put records every page it sends in wind.deliveries, which a hot standby cannot write: run summary --put against the primary")
         }
         var targets = (waitForRun.map { [ReplayWait.Target.run($0)] } ?? []) + (afterLsn.map { [.lsn($0)] } ?? [])
