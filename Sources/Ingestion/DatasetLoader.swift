@@ -57,9 +57,12 @@ public struct DatasetLoader {
     /// Loads a dataset whose files are open and whose headers checked out. `batch` names the batch a
     /// batch-wise dataset replaces (a census batch date); whole-dataset loads have none. `settings` are
     /// options of the dataset's SQL, read there as `current_setting('pgpipe.<name>', true)`.
+    ///
+    /// `beforeCommit` runs last in the load's transaction, once the rows are in place, for work that must
+    /// commit with them or not at all (a census batch's scores): when it throws, the load rolls back.
     public func load(
         _ opened: OpenedDataset, batch: String? = nil, settings: [String: String] = [:], policy: LoadPolicy, rejectsPath: String,
-        context: ValidationContext = ValidationContext()
+        context: ValidationContext = ValidationContext(), beforeCommit: (Connection) throws -> Void = { _ in }
     ) throws -> LoadResult {
         let dataset = opened.dataset
         var inputs = opened.inputs
@@ -116,11 +119,12 @@ public struct DatasetLoader {
                 }
                 let rejected = perInput.reduce(0) { $0 + $1.rejected }
                 if rejected > maxRejects { throw TooManyRejects() }
-                let loaded = zip(inputs, perInput).map { (input: $0.input.name, rows: $1.loaded) }
+                let loaded = zip(inputs, perInput).map { (input: $0.input.name, rows: $1.loaded, emptyFile: $0.file.bytesRead == 0) }
                 if let refusal = try ShrinkGuard(connection: connection, sql: sql).refusal(dataset: dataset.name, batch: batch, run: run, policy: policy, loaded: loaded) {
                     throw RefusedShrink(message: refusal)
                 }
                 merged = try swapIn(dataset.replacement, batch: batch ?? "", newLabels: newLabels, staged: perInput.reduce(0) { $0 + $1.loaded })
+                try beforeCommit(connection)
                 // The ledger's outcome commits with the rows: a process killed after COMMIT still has its run
                 // recorded as loaded.
                 return try close(rejected > 0 ? .loadedWithRejects : .loaded)

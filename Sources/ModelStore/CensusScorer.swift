@@ -1,4 +1,6 @@
+import Failures
 import Formats
+import Foundation
 import Logging
 import Postgres
 import Schema
@@ -20,12 +22,14 @@ public struct CensusScorer {
     /// The inputs census.predictions has columns for, in its column order.
     static let inputs = ["age", "sex", "marital_stat", "education", "tax_filer_stat"]
 
-    let reader: Connection
+    /// The session the inputs are streamed from while `writer` copies the predictions in; nil reads them on
+    /// `writer` itself, inside the transaction it holds open (a load scoring the batch it has not committed).
+    let reader: Connection?
     let writer: Connection
     let sql: SQLFolder
     let logger: Logger
 
-    public init(reader: Connection, writer: Connection, sql: SQLFolder, logger: Logger) {
+    public init(reader: Connection?, writer: Connection, sql: SQLFolder, logger: Logger) {
         self.reader = reader
         self.writer = writer
         self.sql = sql
@@ -39,19 +43,21 @@ public struct CensusScorer {
     }
 
     /// Scores `batch`; `then` runs in the same transaction once the predictions are in place (recording the
-    /// model's performance on them), so both commit together or neither does.
+    /// model's performance on them), so both commit together or neither does. Inside a transaction the
+    /// writer already holds, they commit with it.
     public func score(
         batch: String, registered: RegisteredModel, model: XGBoostModel, then: (ScoringResult) throws -> Void = { _ in }
     ) throws -> ScoringResult {
         let encoder = try Self.encoder(for: model)
-        try reader.query("SELECT set_config('pgpipe.batch', \(batch), false)")
         let select = try sql.query("census/scoring_inputs.sql")
         var rows = 0, unknown = 0
         try writer.withTransaction {
+            try (reader ?? writer).query("SELECT set_config('pgpipe.batch', \(batch), \(reader == nil))")
             // The batch's predictions are rebuilt apart, other models' rows carried over, and swapped in;
             // other batches are scored (and loaded) alongside.
             let predictions = BatchPartition(schema: "census", table: "predictions", connection: writer)
             try predictions.lock(batch: batch)
+            let spill = try reader == nil ? Spill(writer, select) : nil
             try predictions.begin(batch: batch)
             let incoming = predictions.incoming(batch: batch)
             try writer.query(
@@ -59,7 +65,7 @@ public struct CensusScorer {
             let columns = ["model_id", "batch_date", "source_line"] + Self.inputs + ["unknown_category", "probability", "predicted_over_50k"]
             var block = Block(width: encoder.featureCount, prefix: "\(registered.id)\t\(batch)\t")
             try writer.copyIn("COPY \(identifier: "census", incoming) (\(identifiers: columns)) FROM STDIN") { out in
-                try reader.copyOut(select) { bytes in
+                func scoreRow(_ bytes: UnsafeRawBufferPointer) throws {
                     // A row of COPY's text output ends in a newline; its fields are the prediction row's inputs.
                     let row = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.last == UInt8(ascii: "\n") ? bytes.count - 1 : bytes.count)])
                     let values = CopyText.decodeRow(row)
@@ -67,6 +73,7 @@ public struct CensusScorer {
                     rows += 1
                     if block.isFull { try block.write(to: out, model: model, threshold: registered.threshold) }
                 }
+                if let spill { try spill.rows(scoreRow) } else if let reader { _ = try reader.copyOut(select, scoreRow) }
                 try block.write(to: out, model: model, threshold: registered.threshold)
             }
             try predictions.swapIn(batch: batch)
@@ -74,6 +81,47 @@ public struct CensusScorer {
         }
         logger.info("scored batch \(batch) with \(registered.name) v\(registered.version): \(rows) rows, \(unknown) with a category the model does not know")
         return ScoringResult(rows: rows, unknownCategoryRows: unknown)
+    }
+}
+
+extension CensusScorer {
+    /// One session cannot stream COPY out and in at once: inputs read inside the writer's own transaction
+    /// (rows no other session sees yet) go to a temporary file first and are read back from it while the
+    /// predictions are copied in. Memory stays flat; the file is removed when the spill is released.
+    final class Spill {
+        let path: String
+        let file: UnsafeMutablePointer<FILE>
+
+        init(_ connection: Connection, _ select: SQLQuery) throws {
+            path = FileManager.default.temporaryDirectory.appendingPathComponent("pgpipe-scoring-\(UUID().uuidString)").path
+            guard let file = fopen(path, "w+") else {
+                throw OutputError(path: path, reason: "cannot write the scoring inputs' temporary file: \(String(cString: strerror(errno)))")
+            }
+            self.file = file
+            unlink(path)  // the open handle keeps it; nothing is left behind whatever happens
+            _ = try connection.copyOut(select) { row in
+                guard fwrite(row.baseAddress, 1, row.count, file) == row.count else {
+                    throw OutputError(path: path, reason: "cannot write the scoring inputs' temporary file: \(String(cString: strerror(errno)))")
+                }
+            }
+            guard fflush(file) == 0 else { throw OutputError(path: path, reason: "cannot write the scoring inputs' temporary file") }
+        }
+
+        deinit { fclose(file) }
+
+        /// Each row as COPY wrote it, its newline included.
+        func rows(_ each: (UnsafeRawBufferPointer) throws -> Void) throws {
+            rewind(file)
+            var line: UnsafeMutablePointer<CChar>?
+            var capacity = 0
+            defer { free(line) }
+            while true {
+                let length = getline(&line, &capacity, file)
+                guard length > 0, let line else { break }
+                try each(UnsafeRawBufferPointer(start: line, count: length))
+            }
+            guard ferror(file) == 0 else { throw OutputError(path: path, reason: "cannot read the scoring inputs' temporary file back") }
+        }
     }
 }
 

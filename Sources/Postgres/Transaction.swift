@@ -1,3 +1,5 @@
+import CLibPQ
+
 /// How a transaction sees other sessions' commits.
 public enum IsolationLevel: String, Sendable {
     case readCommitted = "READ COMMITTED"
@@ -27,9 +29,17 @@ extension Connection {
     /// body's error rethrown as is (a `TransactionError` carrying both if the rollback fails too). When COMMIT
     /// fails the server has already ended the transaction: no ROLLBACK follows, and a `TransactionError`
     /// with the commit's error is thrown.
+    ///
+    /// Inside a transaction already open on this session (a load that scores its batch before it commits),
+    /// `body` runs within a savepoint instead: its work commits with the outer transaction, and its failure
+    /// undoes only its own work before the error goes on up.
     public func withTransaction<T>(
         isolation: IsolationLevel? = nil, readOnly: Bool = false, _ body: () throws -> T
     ) throws -> T {
+        if PQtransactionStatus(handle) == PQTRANS_INTRANS {
+            precondition(isolation == nil && !readOnly, "a nested transaction takes the outer one's isolation and access")
+            return try withSavepoint(body)
+        }
         var begin = "BEGIN"
         if let isolation { begin += " ISOLATION LEVEL \(isolation.rawValue)" }
         if readOnly { begin += " READ ONLY" }
@@ -54,6 +64,23 @@ extension Connection {
         } catch {
             throw TransactionError(bodyError: nil, commitError: error, rollbackError: nil)
         }
+        return value
+    }
+
+    private func withSavepoint<T>(_ body: () throws -> T) throws -> T {
+        try execute(script: "SAVEPOINT pgpipe_nested")
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            do {
+                try execute(script: "ROLLBACK TO SAVEPOINT pgpipe_nested; RELEASE SAVEPOINT pgpipe_nested")
+            } catch let rollbackError {
+                throw TransactionError(bodyError: error, commitError: nil, rollbackError: rollbackError)
+            }
+            throw error
+        }
+        try execute(script: "RELEASE SAVEPOINT pgpipe_nested")
         return value
     }
 }

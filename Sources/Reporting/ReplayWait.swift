@@ -127,29 +127,23 @@ public struct ReplayWait {
         return "this standby has replayed WAL to \(try replayed.decode(String.self, 1)), short of \(lsn) (\(target))"
     }
 
-    /// On a standby whose wait ran out: a run it still does not have although it has replayed everything its
-    /// primary sent, which is a run of no database it follows, not lag.
-    /// A primary busy with other writes keeps the standby a moment behind what it received: it is looked at
-    /// for up to a second until it is seen caught up.
+    /// On a standby whose wait ran out: a run it still does not have once it has replayed everything it had
+    /// received from its primary is a run of no database it follows, not lag. A primary busy with other
+    /// writes keeps the standby a moment behind what it received: it is given up to 5 s to replay that far.
     private func unknownRun(among targets: [Target]) throws -> Unreachable? {
+        let state = try connection.query(
+            "SELECT EXISTS (SELECT FROM pg_stat_wal_receiver) AND NOT pg_is_wal_replay_paused(), pg_last_wal_receive_lsn()::text").rows[0]
+        guard try state.decode(Bool.self, 0), let received = try state.decode(String?.self, 1) else { return nil }
         var looks = 0
-        var state = try caughtUp()
-        while try state.decode(Bool?.self, 0) != true {
+        while try !connection.query("SELECT pg_last_wal_replay_lsn() >= \(received)::pg_lsn").rows[0].decode(Bool.self, 0) {
             looks += 1
-            if looks == 10 { return nil }
+            if looks == 50 { return nil }
             Thread.sleep(forTimeInterval: 0.1)
-            state = try caughtUp()
         }
         for case .run(let run) in targets where try connection.query("SELECT FROM ingest.runs WHERE run_id = \(run)").rows.isEmpty {
-            return Unreachable(reason: "run \(run) is unknown: this standby has replayed everything its primary sent (WAL to \(try state.decode(String.self, 1))) and has no run \(run) in ingest.runs; is it a run of this database?")
+            return Unreachable(reason: "run \(run) is unknown: this standby has replayed everything its primary sent (WAL to \(received)) and has no run \(run) in ingest.runs; is it a run of this database?")
         }
         return nil
-    }
-
-    private func caughtUp() throws -> Row {
-        try connection.query(
-            "SELECT EXISTS (SELECT FROM pg_stat_wal_receiver) AND NOT pg_is_wal_replay_paused() AND pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn(), coalesce(pg_last_wal_replay_lsn()::text, 'nothing')"
-        ).rows[0]
     }
 
     /// On a standby: whether its replay is paused, which no waiting will end.

@@ -47,11 +47,18 @@ struct CensusBatch: ParsableCommand {
             let modelFile = noScore ? nil : try XGBoostFile(path: model.model)
             if let modelFile { _ = try CensusScorer.encoder(for: modelFile.model) }
             let database = try shards.routed(database, batch: batch, place: true, logger: logger)
+            // The model is registered on its own (registration holds a lock parallel loads share), and the
+            // batch scored in the load's transaction: readers, and a load whose scoring fails, keep the
+            // previous batch with its previous scores.
+            var scoring: (RegisteredModel, XGBoostModel)?
             let (result, connection) = try options.load(
-                opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger)
-            if result.status.committed, let modelFile {
-                let (registered, xgboost) = try ModelRegistry(connection: connection, sql: database.sqlFolder).register(modelFile, name: model.modelName)
-                try scoreBatch(batch, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
+                opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger,
+                check: { connection in
+                    scoring = try modelFile.map { try ModelRegistry(connection: connection, sql: database.sqlFolder).register($0, name: model.modelName) }
+                }
+            ) { connection in
+                guard let (registered, xgboost) = scoring else { return }
+                try scoreBatch(batch, registered: registered, model: xgboost, connection: connection, reader: nil, database: database, logger: logger)
             }
             try result.recordCommitLSN(connection: connection, database: database, logger: logger)
             return result.exitStatus
@@ -59,14 +66,18 @@ struct CensusBatch: ParsableCommand {
     }
 }
 
-/// Scores a loaded batch and records the model's performance on it.
+/// Scores a loaded batch and records the model's performance on it. The inputs are read on `reader`, or
+/// on `connection` itself when it holds the transaction that loaded them. `first` runs in the scoring's
+/// transaction before the performance is measured.
 @discardableResult
 func scoreBatch(
-    _ batch: String, registered: RegisteredModel, model: XGBoostModel, connection: Connection, database: DatabaseOptions, logger: Logger
+    _ batch: String, registered: RegisteredModel, model: XGBoostModel, connection: Connection, reader: Connection?,
+    database: DatabaseOptions, logger: Logger, first: () throws -> Void = {}
 ) throws -> ScoringResult {
     let tracker = PerformanceTracker(connection: connection, sql: database.sqlFolder, logger: logger)
-    return try CensusScorer(reader: try database.connect(), writer: connection, sql: database.sqlFolder, logger: logger)
+    return try CensusScorer(reader: reader, writer: connection, sql: database.sqlFolder, logger: logger)
         .score(batch: batch, registered: registered, model: model) { result in
+            try first()
             guard result.rows > 0 else {
                 logger.warning("batch \(batch) has no records: nothing to measure the model on")
                 return

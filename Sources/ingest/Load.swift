@@ -45,10 +45,12 @@ struct LoadOptions: ParsableArguments {
     }
 
     /// Migrates, loads `opened` and prints the counts line. Returns the result and the open connection.
-    /// `check` runs once the database is migrated, before any row is read (a contract's table checked).
+    /// `check` runs once the database is migrated, before any row is read (a contract's table checked);
+    /// `beforeCommit` in the load's transaction once its rows are in place.
     func load(
         _ opened: OpenedDataset, batch: String?, settings: [String: String] = [:], defaultRejects: String,
-        database: DatabaseOptions, logger: Logger, policy: LoadPolicy? = nil, check: (Connection) throws -> Void = { _ in }
+        database: DatabaseOptions, logger: Logger, policy: LoadPolicy? = nil, check: (Connection) throws -> Void = { _ in },
+        beforeCommit: (Connection) throws -> Void = { _ in }
     ) throws -> (LoadResult, Connection) {
         let policy = policy ?? self.policy
         let rejectsPath = rejects ?? defaultRejects
@@ -60,7 +62,7 @@ struct LoadOptions: ParsableArguments {
             connection: connection, rejectsConnection: try database.connect(), sql: database.sqlFolder, logger: logger,
             progress: quiet ? nil : ProgressDisplay.automatic(logger: logger))
         let result = try loader.load(
-            opened, batch: batch, settings: settings, policy: policy, rejectsPath: rejectsPath)
+            opened, batch: batch, settings: settings, policy: policy, rejectsPath: rejectsPath, beforeCommit: beforeCommit)
         if result.counts.rejected > 0 {
             let verdict = result.status == .rolledBack
                 ? "more than --max-rejects \(policy.maxRejects): the load rolled back and the database is unchanged"

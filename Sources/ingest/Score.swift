@@ -54,9 +54,15 @@ struct Score: ParsableCommand {
                 guard referenceBatch == batchDate || hasPredictions else {
                     throw InputError(path: "census batch \(referenceBatch)", reason: "--reference-batch: \(model.modelName) v\(registered.version) has scored no such batch; score it first, or choose one it has scored")
                 }
+            }
+            // The chosen reference is stored with the scores it is measured against, or not at all.
+            let result = try scoreBatch(
+                batchDate.description, registered: registered, model: xgboost, connection: connection, reader: try database.connect(),
+                database: database, logger: logger
+            ) {
+                guard let referenceBatch else { return }
                 try connection.query("UPDATE ml.models SET reference_batch = \(referenceBatch.description) WHERE model_id = \(registered.id)")
             }
-            let result = try scoreBatch(batchDate.description, registered: registered, model: xgboost, connection: connection, database: database, logger: logger)
             print("scored \(result.rows), unknown category \(result.unknownCategoryRows)")
             let lsn = try connection.query("SELECT pg_current_wal_insert_lsn()::text").rows[0].decode(String.self, 0)
             logger.info("scores committed at WAL \(lsn); on a replica, summary --after-lsn \(lsn) reads once it is replayed")

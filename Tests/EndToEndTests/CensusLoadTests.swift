@@ -126,7 +126,7 @@ import Testing
         // A new date with an empty day file: an export that failed, not a day without records.
         let fresh = try loadBatch("2026-11-19", file: empty)
         #expect(fresh.status == 65, "\(fresh.stderr)")
-        #expect(fresh.stderr.contains("census: the load would keep no rows: an empty delivery is refused; give --allow-shrink if it is right"), "\(fresh.stderr)")
+        #expect(fresh.stderr.contains("census: the file is empty: an empty delivery is refused; give --allow-shrink if it is right"), "\(fresh.stderr)")
         #expect(try scalar("SELECT string_agg(status || ' ' || rows_loaded, ',') FROM ingest.runs") == "refused 0")
         #expect(try loadBatch("2026-11-20").status == 0)
         #expect(try loadBatch("2026-11-20", file: empty).status == 65, "refused: far smaller than the batch's last load")

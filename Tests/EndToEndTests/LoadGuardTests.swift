@@ -211,4 +211,23 @@ import Testing
         #expect(try scalar("SELECT count(*)::text FROM census.predictions WHERE batch_date = '2026-11-21'") == "0")
         #expect(try scalar("SELECT count(*)::text FROM census.model_performance WHERE batch_date = '2026-11-21'") == "0")
     }
+
+    @Test func test_a_batch_whose_scoring_fails_keeps_its_previous_load_and_scores() throws {
+        // A is the reference; B is loaded and scored against it. A reloaded unscored has no predictions, so
+        // scoring B again fails: B's reload must roll back whole, its previous rows and scores kept.
+        #expect(try loadCensusBatch(censusSample, date: "2026-11-20", into: database, folder: folder).status == 0)
+        #expect(try loadCensusBatch(censusSample, date: "2026-11-21", into: database, folder: folder).status == 0)
+        let before = try scalar("SELECT count(*) || ' ' || sum(probability) FROM census.predictions WHERE batch_date = '2026-11-21'")
+        let persons: SQLQuery = "SELECT md5(string_agg(p::text, '|' ORDER BY source_line)) FROM census.persons p WHERE batch_date = '2026-11-21'"
+        let rowsBefore = try scalar(persons)
+        #expect(try loadCensusBatch(censusSample, date: "2026-11-20", into: database, folder: folder, ["--no-score"]).status == 0)
+        let changed = try folder.write("changed.csv", try String(contentsOfFile: censusSample, encoding: .utf8).replacingOccurrences(of: "Never married", with: "Married-civilian spouse present"))
+        let run = try loadCensusBatch(changed, date: "2026-11-21", into: database, folder: folder)
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("batch 2026-11-20 has no predictions"), "\(run.stderr)")
+        #expect(try scalar("SELECT count(*) || ' ' || sum(probability) FROM census.predictions WHERE batch_date = '2026-11-21'") == before)
+        #expect(try scalar(persons) == rowsBefore)
+        #expect(try scalar("SELECT count(*)::text FROM census.model_performance WHERE batch_date = '2026-11-21'") == "1")
+        #expect(try scalar("SELECT status || ' ' || rows_loaded FROM ingest.runs ORDER BY run_id DESC LIMIT 1") == "failed 0")
+    }
 }

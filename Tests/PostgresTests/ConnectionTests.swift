@@ -149,6 +149,24 @@ import Testing
         #expect(write.sqlState == "25006")
     }
 
+    @Test func test_a_transaction_inside_another_is_a_savepoint_that_commits_with_it() throws {
+        try connection.execute(script: "CREATE TABLE t (v int)")
+        struct InnerFailed: Error {}
+        try connection.withTransaction {
+            try connection.query("INSERT INTO t VALUES (\(1))")
+            try connection.withTransaction { try connection.query("INSERT INTO t VALUES (\(2))") }
+            #expect(throws: InnerFailed.self) {
+                try connection.withTransaction {
+                    try connection.query("INSERT INTO t VALUES (\(3))")
+                    throw InnerFailed()
+                }
+            }
+            // The failed inner work is undone, the outer transaction goes on.
+            #expect(try database.connect().query("SELECT count(*) FROM t").rows[0].decode(Int.self, 0) == 0)
+        }
+        #expect(try connection.query("SELECT string_agg(v::text, ',' ORDER BY v) FROM t").rows[0][0] == "1,2")
+    }
+
     @Test func test_failed_commit_is_a_commit_error_and_is_not_followed_by_rollback() throws {
         try connection.execute(script: """
             CREATE TABLE parent (id int PRIMARY KEY);
