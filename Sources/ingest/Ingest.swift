@@ -38,9 +38,22 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "The folder of dataset contracts: the built-in datasets' and your own (datasets/NAME.yaml).")
     var datasets = "datasets"
 
+    @Option(help: "Seconds to wait for a lock another session holds (a report left open in a transaction, another load) before giving up (exit 75, nothing changed). Who holds it is logged while waiting.")
+    var lockTimeout = 300.0
+
+    func validate() throws {
+        guard (1...86_400).contains(lockTimeout) else { throw ValidationError("--lock-timeout must be 1 to 86400 seconds") }
+    }
+
     var sqlFolder: SQLFolder { SQLFolder(root: sql) }
     var catalog: DatasetCatalog { DatasetCatalog(folder: datasets) }
-    func connect() throws -> Connection { try connection.connect() }
+
+    /// A session whose lock waits end after --lock-timeout.
+    func connect() throws -> Connection {
+        let session = try connection.connect()
+        try session.query("SELECT set_config('lock_timeout', \(String(Int(lockTimeout * 1000))), false)")
+        return session
+    }
 
     func logger(_ label: String) -> Logger { connection.logger(label) }
 

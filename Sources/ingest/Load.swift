@@ -61,8 +61,12 @@ struct LoadOptions: ParsableArguments {
         let loader = DatasetLoader(
             connection: connection, rejectsConnection: try database.connect(), sql: database.sqlFolder, logger: logger,
             progress: quiet ? nil : ProgressDisplay.automatic(logger: logger))
-        let result = try loader.load(
-            opened, batch: batch, settings: settings, policy: policy, rejectsPath: rejectsPath, beforeCommit: beforeCommit)
+        let watch = try LockWatch(watched: connection, watcher: try database.connect(), blockers: {
+            try database.sqlFolder.query("ingest/lock_blockers.sql", [$0])
+        }) { logger.warning("\($0)") }
+        let result = try watch.during {
+            try loader.load(opened, batch: batch, settings: settings, policy: policy, rejectsPath: rejectsPath, beforeCommit: beforeCommit)
+        }
         if result.counts.rejected > 0 {
             let verdict = result.status == .rolledBack
                 ? "more than --max-rejects \(policy.maxRejects): the load rolled back and the database is unchanged"

@@ -230,4 +230,21 @@ import Testing
         #expect(try scalar("SELECT count(*)::text FROM census.model_performance WHERE batch_date = '2026-11-21'") == "1")
         #expect(try scalar("SELECT status || ' ' || rows_loaded FROM ingest.runs ORDER BY run_id DESC LIMIT 1") == "failed 0")
     }
+
+    @Test func test_a_load_held_up_by_a_reader_left_open_names_it_and_gives_up() throws {
+        #expect(try loadPeople(try peopleFile(rows: 100)).status == 0)
+        // A report session left open in its transaction, holding the read gate the load's swap must take.
+        let reader = try database.connect()
+        try reader.query("SET application_name = 'forgotten-report'")
+        try reader.execute(script: "BEGIN; LOCK TABLE ingest.read_gate_people IN ACCESS SHARE MODE")
+        let run = try loadPeople(try peopleFile(rows: 100), ["--lock-timeout", "3"])
+        #expect(run.status == 75, "\(run.stderr)")
+        let pid = try reader.query("SELECT pg_backend_pid()").rows[0].decode(Int.self, 0)
+        #expect(run.stderr.contains("waiting for a lock held by session \(pid) (role "), "\(run.stderr)")
+        #expect(run.stderr.contains("application forgotten-report"), "\(run.stderr)")
+        #expect(run.stderr.contains("ingest: error: gave up waiting for a lock held by session \(pid) ("), "\(run.stderr)")
+        #expect(try scalar("SELECT status || ' ' || rows_loaded FROM ingest.runs ORDER BY run_id DESC LIMIT 1") == "failed 0")
+        try reader.execute(script: "COMMIT")
+        #expect(try loadPeople(try peopleFile(rows: 100)).status == 0)
+    }
 }
