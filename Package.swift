@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "Scoring", "Postgres", "Schema", "Formats", "Failures",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -156,6 +157,7 @@ let package = Package(
                 "Serving", "Scoring", "Postgres", "Schema", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Loads run in process against a scratch database: contracts read, planned, applied, loaded in each mode.

@@ -2,6 +2,8 @@ import Foundation
 import Formats
 import Hummingbird
 import Logging
+import HTTPTypes
+import NIOCore
 import Prometheus
 
 /// How the service is set up.
@@ -14,8 +16,14 @@ public struct ServeSettings: Sendable {
     public var openAPI: [UInt8] = []
     /// How long a client may take to send a request body (a client trickling bytes is answered 408).
     public var bodyTimeout: Duration = .seconds(30)
+    /// The bearer token POST /models/reload asks for; nil opens it to loopback clients only.
+    public var reloadToken: [UInt8]?
 
-    public init(maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, openAPI: [UInt8] = [], bodyTimeout: Duration = .seconds(30)) {
+    public init(
+        maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, openAPI: [UInt8] = [], bodyTimeout: Duration = .seconds(30),
+        reloadToken: [UInt8]? = nil
+    ) {
+        self.reloadToken = reloadToken
         self.maxRecords = maxRecords
         self.maxBodyBytes = maxBodyBytes
         self.openAPI = openAPI
@@ -35,6 +43,8 @@ public struct ServeEndpoints: Sendable {
     public let databaseReachable: @Sendable () async -> Bool
     /// Where served predictions are recorded; nil records nothing.
     public let log: PredictionLog?
+    /// When the last reload was let through: one a second at most, each reading every model definition.
+    let reloads = ReloadLimiter(every: .seconds(1))
 
     public init(
         catalog: ModelCatalog, settings: ServeSettings, metrics: ServeMetrics,
@@ -55,14 +65,15 @@ public struct ServeEndpoints: Sendable {
         ("POST", "/predict/{model}"), ("GET", "/metrics"), ("GET", "/openapi.yaml"),
     ]
 
-    /// The methods a path has (`GET`, `POST`), nil when no route template matches it.
+    /// The methods a path has (`GET, HEAD`, `POST`), nil when no route template matches it. Every GET route
+    /// answers HEAD too (RFC 9110 9.3.2).
     public static func methods(allowedOn path: String) -> String? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         let methods = routes.filter { route in
             let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
             return template.count == segments.count
                 && zip(template, segments).allSatisfy { $0 == $1 || ($0.hasPrefix("{") && !$1.isEmpty) }
-        }.map(\.method)
+        }.flatMap { $0.method == "GET" ? ["GET", "HEAD"] : [$0.method] }
         return methods.isEmpty ? nil : methods.sorted().joined(separator: ", ")
     }
 
@@ -70,6 +81,8 @@ public struct ServeEndpoints: Sendable {
         public let status: Int
         public let contentType: String
         public let body: [UInt8]
+        /// Headers besides the content type (WWW-Authenticate, Retry-After).
+        public var headers: [(name: String, value: String)] = []
 
         static func json(_ status: Int, _ body: [UInt8]) -> Answer { Answer(status: status, contentType: "application/json", body: body) }
         static func problem(_ problem: Problem) -> Answer { Answer(status: problem.status, contentType: Problem.contentType, body: problem.json) }
@@ -110,14 +123,59 @@ public struct ServeEndpoints: Sendable {
         }))])
     }
 
-    public func reloadModels() async -> Answer {
+    /// POST /models/reload, for a client that sent `authorization` from `remote`: with a reload token, a
+    /// bearer of it; without one, a client on this machine only. One reload a second at most.
+    public func reloadModels(authorization: String?, remote: SocketAddress?) async -> Answer {
         guard let reload else { return .problem(Problem(status: 503, title: "Service Unavailable", detail: "this service has no database to reload from")) }
+        if let token = settings.reloadToken {
+            let sent = authorization.flatMap { $0.hasPrefix("Bearer ") ? Array($0.utf8.dropFirst(7)) : nil }
+            guard let sent, Self.constantTimeEqual(sent, token) else {
+                var refused = Answer.problem(Problem(status: 401, title: "Unauthorized", detail: "POST /models/reload takes the service's reload token as Authorization: Bearer <token>"))
+                refused.headers = [("WWW-Authenticate", "Bearer realm=\"pgpipe-serve\"")]
+                return refused
+            }
+        } else if !Self.isLoopback(remote) {
+            return .problem(Problem(status: 403, title: "Forbidden", detail: "POST /models/reload is open to clients on the service's own machine only; start serve with --reload-token-file to let others reload with the token"))
+        }
+        if let wait = reloads.refusal() {
+            var refused = Answer.problem(Problem(status: 429, title: "Too Many Requests", detail: "one reload a second at most; new versions are also picked up by themselves"))
+            refused.headers = [("Retry-After", String(wait))]
+            return refused
+        }
         do {
             try await reload()
             return .object([("models", .number(String(catalog.all.count)))])
         } catch {
             return .problem(Problem(status: 503, title: "Service Unavailable", detail: "the models could not be read from the database; the ones loaded before are still served (the service's log says why)"))
         }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        switch address {
+        case .v4(let v4)?: v4.host.hasPrefix("127.")
+        case .v6(let v6)?: v6.host == "::1" || v6.host.hasPrefix("::ffff:127.")
+        case .unixDomainSocket?: true
+        case nil: false
+        }
+    }
+
+    /// The `version` query parameter: nil when absent; a problem (400) when it is given more than once or is
+    /// not a version number.
+    public static func version(_ values: [String]) -> Result<String?, Problem> {
+        guard values.count <= 1 else {
+            return .failure(Problem(status: 400, title: "Bad Request", detail: "version is given \(values.count) times (\(values.map { "\"\($0)\"" }.joined(separator: ", "))): give it once"))
+        }
+        guard let text = values.first else { return .success(nil) }
+        guard let number = Int32(text), number >= 1, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+            return .failure(Problem(status: 400, title: "Bad Request", detail: "version must be a whole number from 1 to \(Int32.max); sent \"\(shown)\""))
+        }
+        return .success(text)
     }
 
     /// What can be refused before the body is read: the content type, the model and version. The model to
@@ -136,12 +194,10 @@ public struct ServeEndpoints: Sendable {
     private func lookUp(_ name: String, version: String?) -> Result<ServedModel, Problem> {
         var requested: Int?
         if let version {
-            // A whole number too large for any version is a version that does not exist (404), not bad input.
-            let digits = !version.isEmpty && version.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-            guard let number = Int(version) ?? (digits ? Int.max : nil), number >= 1 else {
-                return .failure(Problem(status: 422, title: "Unprocessable Content", detail: "version must be a whole number from 1", errors: [.init(record: 0, field: "version", reason: "\"\(version)\" is not a version")]))
+            switch Self.version([version]) {
+            case .failure(let problem): return .failure(problem)
+            case .success(let checked): requested = checked.flatMap { Int($0) }
             }
-            requested = number
         }
         guard let model = catalog.model(name, version: requested) else {
             let known = catalog.all.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")
@@ -212,22 +268,37 @@ public struct ServeEndpoints: Sendable {
     }
 
     /// The Hummingbird router over these endpoints, with problem+json for every error and metrics per route.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<ServeRequestContext> {
+        let router = Router(context: ServeRequestContext.self)
         router.add(middleware: ProblemMiddleware(metrics: metrics))
-        router.get("/") { _, _ in
+        /// A GET route, and HEAD on it: the same status and headers, no body.
+        func get(_ path: RouterPath, _ answer: @escaping @Sendable () async -> Response) {
+            router.get(path) { _, _ in await answer() }
+            router.head(path) { _, _ in
+                let full = await answer()
+                return Response(status: full.status, headers: full.headers, body: ResponseBody())
+            }
+        }
+        get("/") {
             var response = respond(page())
             response.headers[.contentSecurityPolicy] = ServePage.contentSecurityPolicy
             return response
         }
-        router.get("/health") { _, _ in respond(health()) }
-        router.get("/ready") { _, _ in respond(await ready()) }
-        router.get("/models") { _, _ in respond(models()) }
-        router.post("/models/reload") { _, _ in respond(await reloadModels()) }
-        router.get("/metrics") { _, _ in respond(prometheus()) }
-        router.get("/openapi.yaml") { _, _ in respond(openAPI()) }
+        get("/health") { respond(health()) }
+        get("/ready") { respond(await ready()) }
+        get("/models") { respond(models()) }
+        router.post("/models/reload") { request, context in
+            respond(await reloadModels(authorization: request.headers[.authorization], remote: context.remoteAddress))
+        }
+        get("/metrics") { respond(prometheus()) }
+        get("/openapi.yaml") { respond(openAPI()) }
         router.post("/predict/{model}") { request, context in
-            let model = context.parameters.get("model") ?? "", version = request.uri.queryParameters.get("version").map { String($0) }
+            let model = context.parameters.get("model") ?? ""
+            let version: String?
+            switch Self.version(request.uri.queryParameters.getAll("version").map { String($0) }) {
+            case .success(let checked): version = checked
+            case .failure(let problem): return respond(.problem(problem))
+            }
             // Refused before the body is read, when it can be.
             if case .failure(let problem) = admit(model: model, version: version, contentType: request.headers[.contentType]) { return respond(.problem(problem)) }
             // A body announced as too large is refused before a byte of it is read, and the connection closed
@@ -278,15 +349,51 @@ extension ServeEndpoints {
 }
 
 func respond(_ answer: ServeEndpoints.Answer) -> Response {
-    Response(
-        status: HTTPResponse.Status(code: answer.status), headers: [.contentType: answer.contentType],
-        body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    var headers: HTTPFields = [.contentType: answer.contentType]
+    for (name, value) in answer.headers {
+        if let field = HTTPField.Name(name) { headers[field] = value }
+    }
+    return Response(status: HTTPResponse.Status(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+}
+
+/// The request context of the service's routes: Hummingbird's basic one, with the client's address (a reload
+/// without a token is for clients on this machine only).
+public struct ServeRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// Lets one reload through per interval; the others are told how many seconds to wait.
+final class ReloadLimiter: @unchecked Sendable {
+    let interval: Duration
+    let lock = NSLock()
+    var last: ContinuousClock.Instant?
+
+    init(every interval: Duration) { self.interval = interval }
+
+    /// Nil when a reload may go ahead (and it is counted), else the whole seconds to wait.
+    func refusal() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = ContinuousClock.now
+        if let last, now - last < interval {
+            let left = interval - (now - last)
+            return max(1, Int(left.components.seconds) + (left.components.attoseconds > 0 ? 1 : 0))
+        }
+        last = now
+        return nil
+    }
 }
 
 /// Turns every error a route or the router throws (an unknown path, a body over the limit) into problem+json,
 /// never a bare 500, and counts requests and their latency by route template and status.
 struct ProblemMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = ServeRequestContext
     let metrics: ServeMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Where served predictions are written (ml.served_predictions), when --database-url is a hot standby that can only be read: the primary's postgresql:// URL. Default: the database the models are read from.")
     var logDatabaseURL: String?
 
+    @Option(help: "A file holding the token POST /models/reload asks for (Authorization: Bearer <token>), as Docker and Kubernetes mount secrets. Without it only clients on this machine may reload.")
+    var reloadTokenFile: String?
+
     @Flag(help: "Ask the service on --host and --port whether it is ready (GET /ready) and exit 0 if it is, 1 if not: a health check for images without an HTTP client.")
     var probe = false
 
@@ -65,7 +68,9 @@ struct Serve: AsyncParsableCommand {
         let configuration: PostgresConfiguration
         let logConfiguration: PostgresConfiguration
         let spec: Data
+        let reloadToken: [UInt8]?
         do {
+            reloadToken = try reloadTokenFile.map { Array(try PostgresConfiguration.readSecret($0).utf8) }
             let environment = ProcessInfo.processInfo.environment
             configuration = try PostgresConfiguration.resolve(url: connection.databaseURL, environment: environment)
             logConfiguration = try logDatabaseURL.map { try PostgresConfiguration.resolve(url: $0, environment: environment) } ?? configuration
@@ -105,7 +110,8 @@ struct Serve: AsyncParsableCommand {
         defer { log.stop() }
         let endpoints = ServeEndpoints(
             catalog: catalog, settings: ServeSettings(
-                maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec), bodyTimeout: .seconds(clientTimeout)),
+                maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec), bodyTimeout: .seconds(clientTimeout),
+                reloadToken: reloadToken),
             metrics: metrics, reload: reload, databaseReachable: { status.reachable }, log: log)
         let app = Application(
             router: endpoints.router(),

@@ -4,6 +4,7 @@ import Formats
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOHTTP1
 import Postgres
 import Schema
 import Scoring
@@ -21,11 +22,12 @@ func censusCatalog() throws -> (ModelCatalog, XGBoostModel) {
 
 func endpoints(
     _ catalog: ModelCatalog, maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, reload: (@Sendable () async throws -> Void)? = nil,
-    reachable: Bool = true, metrics: ServeMetrics = ServeMetrics(), log: PredictionLog? = nil
+    reachable: Bool = true, metrics: ServeMetrics = ServeMetrics(), log: PredictionLog? = nil, reloadToken: String? = nil
 ) throws -> ServeEndpoints {
     let spec = try Data(contentsOf: URL(fileURLWithPath: Repository.path("openapi.yaml")))
     return ServeEndpoints(
-        catalog: catalog, settings: ServeSettings(maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec)),
+        catalog: catalog,
+        settings: ServeSettings(maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec), reloadToken: reloadToken.map { Array($0.utf8) }),
         metrics: metrics, reload: reload, databaseReachable: { reachable }, log: log)
 }
 
@@ -94,6 +96,15 @@ func problem(_ response: TestResponse) throws -> Problem {
             let version = try await client.execute(uri: path + "?version=7", method: .post, headers: jsonHeaders, body: json(record))
             #expect(version.status == .notFound)
             #expect(try problem(version).detail.contains("no model census_income_xgboost version 7"))
+            // 400: a version given twice, or out of range, names what was sent.
+            let twice = try await client.execute(uri: path + "?version=1&version=2", method: .post, headers: jsonHeaders, body: json(record))
+            #expect(twice.status == .badRequest)
+            #expect(try problem(twice).detail == #"version is given 2 times ("1", "2"): give it once"#)
+            for sent in ["0", "-1", "99999999999", "1.0", "x"] {
+                let bad = try await client.execute(uri: path + "?version=\(sent)", method: .post, headers: jsonHeaders, body: json(record))
+                #expect(bad.status == .badRequest, "\(sent)")
+                #expect(try problem(bad).detail == "version must be a whole number from 1 to 2147483647; sent \"\(sent)\"")
+            }
             let route = try await client.execute(uri: "/no/such/route", method: .get)
             #expect(route.status == .notFound)
             #expect(try problem(route).status == 404)
@@ -168,14 +179,16 @@ func problem(_ response: TestResponse) throws -> Problem {
                 for method in [route.method == "GET" ? HTTPRequest.Method.delete : .get, .trace, HTTPRequest.Method("QUERY")!] {
                     let other = try await client.execute(uri: uri, method: method)
                     #expect(other.status.code == 405, "\(method) \(route.path)")
-                    #expect(other.headers[.allow] == route.method, "\(route.path)")
+                    #expect(other.headers[.allow] == (route.method == "GET" ? "GET, HEAD" : route.method), "\(route.path)")
                 }
             }
         }
         // Every route of the spec has a route in the router, and every route of the router is in the spec
         // (/predict/{model} as the two models' paths).
         let spec = try Self.specRoutes()
-        for route in spec { #expect(ServeEndpoints.methods(allowedOn: route.path) == route.method, "\(route.path) is routed") }
+        for route in spec {
+            #expect(ServeEndpoints.methods(allowedOn: route.path) == (route.method == "GET" ? "GET, HEAD" : route.method), "\(route.path) is routed")
+        }
         for route in ServeEndpoints.routes {
             let concrete = route.path.replacingOccurrences(of: "{model}", with: "census_income_xgboost")
             #expect(spec.contains { $0.method == route.method && $0.path == concrete }, "\(route.method) \(route.path) is in openapi.yaml")
@@ -208,7 +221,7 @@ func problem(_ response: TestResponse) throws -> Problem {
             #expect(!page.contains("src=") && !page.contains("<link"), "self-contained: no external asset")
             #expect(page.contains("test accuracy 0.850"))
             let other = try await client.execute(uri: "/", method: .post)
-            #expect(other.status.code == 405 && other.headers[.allow] == "GET")
+            #expect(other.status.code == 405 && other.headers[.allow] == "GET, HEAD")
         }
     }
 
@@ -260,6 +273,68 @@ func problem(_ response: TestResponse) throws -> Problem {
             #expect(response.status == .ok)
             #expect(String(buffer: body).contains("\"probability\":"))
         }
+    }
+}
+
+/// POST /models/reload: open to loopback clients (the only ones a router test has none of) or to a bearer of the
+/// token, once a second; and HEAD on every GET route.
+@Suite struct ServeReloadTests {
+    actor Reloads {
+        var count = 0
+        func add() { count += 1 }
+    }
+
+    /// One request to the live server at `port`, with a client that waits up to 120 s (see the test above).
+    func ask(_ port: Int, _ path: String, method: HTTPMethod = .POST, authorization: String? = nil) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        return (Int(response.status.code), response.headers, String(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
+
+    @Test func test_loopback_clients_reload_once_a_second() async throws {
+        let (catalog, _) = try censusCatalog()
+        let reloads = Reloads()
+        let app = Application(
+            router: try endpoints(catalog, reload: { await reloads.add() }).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = client.port!
+            #expect(try await ask(port, "/models/reload").status == 200)
+            let again = try await ask(port, "/models/reload")
+            #expect(again.status == 429)
+            #expect(again.headers["Retry-After"].first == "1")
+            #expect(await reloads.count == 1)
+            // HEAD: GET's status and headers, no body.
+            let head = try await ask(port, "/models", method: .HEAD)
+            #expect(head.status == 200 && head.body.isEmpty)
+            #expect(head.headers["Content-Type"].first == "application/json")
+        }
+        // A router test has no client address: not loopback, so no reload without a token.
+        try await Application(router: try endpoints(catalog, reload: { await reloads.add() }).router()).test(.router) { client in
+            let refused = try await client.execute(uri: "/models/reload", method: .post)
+            #expect(refused.status.code == 403)
+            #expect(String(buffer: refused.body).contains("--reload-token-file"))
+        }
+        #expect(await reloads.count == 1)
+    }
+
+    @Test func test_with_a_token_only_its_bearer_reloads() async throws {
+        let (catalog, _) = try censusCatalog()
+        let reloads = Reloads()
+        let app = Application(
+            router: try endpoints(catalog, reload: { await reloads.add() }, reloadToken: "s3cret").router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = client.port!
+            for authorization in [nil, "Bearer wrong!", "Bearer s3cre", "Basic czNjcmV0", "bearer s3cret"] {
+                let refused = try await ask(port, "/models/reload", authorization: authorization)
+                #expect(refused.status == 401, "\(authorization ?? "none")")
+                #expect(refused.headers["WWW-Authenticate"].first == #"Bearer realm="pgpipe-serve""#)
+            }
+            #expect(try await ask(port, "/models/reload", authorization: "Bearer s3cret").status == 200)
+        }
+        #expect(await reloads.count == 1)
     }
 }
 
