@@ -69,6 +69,9 @@ struct Summary: ParsableCommand {
     @Option(help: "The ingestion endpoint the wind orders are sent to. Default: PGPIPE_PUT_URL, else https://hypercube.ingestion.com/wind-orders (fictional).")
     var putURL: String?
 
+    @Flag(help: "With --put, send every page again, also those wind.deliveries shows the endpoint acknowledged for this load.")
+    var putResend = false
+
     @Option(help: "Rows per page sent.")
     var pageSize = 500
 
@@ -154,13 +157,17 @@ struct Summary: ParsableCommand {
         let fromEnvironment = ProcessInfo.processInfo.environment["PGPIPE_PUT_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let url = putURL ?? fromEnvironment ?? "https://hypercube.ingestion.com/wind-orders"
         if let problem = Self.urlProblem(url) { throw ConfigurationError("PGPIPE_PUT_URL \(url): \(problem)") }
-        let sender = PagedPut(
-            settings: .init(url: url, pageSize: pageSize, attempts: putAttempts, firstRetryDelay: putRetryDelay, timeout: putTimeout),
-            logger: logger)
-        let pages = try sender.send(table, report: Self.published, loadRun: loadRun) { outcome in
-            try database.query(SQLQuery.recordDelivery(outcome, url: url, loadRun: loadRun))
+        let settings = PagedPut.Settings(url: url, pageSize: pageSize, attempts: putAttempts, firstRetryDelay: putRetryDelay, timeout: putTimeout)
+        // Pages the endpoint took before, for this load, are not sent again unless asked.
+        let acknowledged: Set<String> = putResend ? [] : Set(try database.query(
+            "SELECT idempotency_key FROM wind.deliveries WHERE load_run = \(loadRun) AND url = \(settings.shownURL) AND acknowledged"
+        ).rows.map { try $0.decode(String.self, 0) })
+        let sent = try PagedPut(settings: settings, logger: logger).send(table, report: Self.published, loadRun: loadRun, acknowledged: acknowledged) { outcome in
+            try database.query(SQLQuery.recordDelivery(outcome, url: settings.shownURL, loadRun: loadRun))
         }
-        print("\(Self.published): \(table.rowCount) rows sent to \(url) in \(pages) pages, each acknowledged")
+        let pages = max(1, (table.rowCount + pageSize - 1) / pageSize)
+        let before = pages - sent
+        print("\(Self.published): \(table.rowCount) rows in \(pages) pages, each acknowledged by \(settings.shownURL)\(before > 0 ? " (\(before) of them in an earlier run, not sent again)" : "")")
     }
 }
 

@@ -48,7 +48,7 @@ import Testing
         defer { server.cancel() }
         let run = try await summary(url)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.hasSuffix("wind_orders_joined: 1296 rows sent to \(url) in 3 pages, each acknowledged\n"))
+        #expect(run.stdout.hasSuffix("wind_orders_joined: 1296 rows in 3 pages, each acknowledged by \(url)\n"), "\(run.stdout)")
         let load = try database.connect().query("SELECT max(run_id) FROM ingest.runs WHERE dataset = 'wind'").rows[0][0]!
         #expect(try deliveries() == [
             ["1", "3", "500", "201", "t", "1", "wind_orders_joined/load-\(load)/pages-3/page-1"],
@@ -65,11 +65,53 @@ import Testing
         let csv = try String(contentsOfFile: "\(folder.path)/wind_orders_joined.csv", encoding: .utf8)
         #expect(csv.split(separator: "\r\n").count == 1297)
 
-        // The same load published again: the same keys, so the endpoint stores nothing twice.
-        #expect(try await summary(url).status == 0)
+        // The same load published again: the ledger shows every page acknowledged, so none is sent again.
+        let again = try await summary(url)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.hasSuffix("each acknowledged by \(url) (3 of them in an earlier run, not sent again)\n"), "\(again.stdout)")
+        #expect(await mock.store.requests == 3)
+        #expect(try deliveries().count == 3)
+        // Asked to resend: the same keys, so the endpoint stores nothing twice.
+        #expect(try await summary(url, ["--put-resend"]).status == 0)
         #expect(await mock.store.requests == 6)
         #expect(await mock.store.pages.count == 3)
         #expect(try deliveries().count == 6)
+    }
+
+    @Test func test_a_status_that_is_no_http_status_is_a_recorded_refusal() async throws {
+        let mock = IngestionAPIMock(behaviour: .init(failFirst: 1, failStatus: 999))
+        let (url, server) = try await start(mock)
+        defer { server.cancel() }
+        let run = try await summary(url)
+        #expect(run.status == 76, "\(run.stderr)")
+        #expect(run.stderr.contains("page 1 of 3 not delivered after 1 attempt: answered with status 999, which is not an HTTP status"), "\(run.stderr)")
+        #expect(try deliveries().map { [$0[3], $0[4], $0[5]] } == [[nil, "f", "1"]])
+    }
+
+    @Test func test_a_huge_answer_is_cut_not_held() async throws {
+        // 512 MiB of error body: read no further than the few KiB the error line needs.
+        let mock = IngestionAPIMock(behaviour: .init(failFirst: 1, failStatus: 422, failBodyBytes: 512 << 20))
+        let (url, server) = try await start(mock)
+        defer { server.cancel() }
+        let run = try await summary(url)
+        #expect(run.status == 76, "\(run.stderr)")
+        #expect(run.stderr.contains("HTTP 422: " + String(repeating: "x", count: 200) + "\n"), "\(run.stderr.suffix(400))")
+        // The client stopped reading: the mock could write no more than the sockets' buffers hold.
+        let written = await mock.store.bytesAnswered
+        #expect(written < 64 << 20, "\(written) bytes of the answer were taken")
+    }
+
+    @Test func test_credentials_in_the_url_are_sent_but_never_printed_or_stored() async throws {
+        let mock = IngestionAPIMock()
+        let (url, server) = try await start(mock)
+        defer { server.cancel() }
+        let withCredentials = url.replacingOccurrences(of: "http://", with: "http://robot:s%40cret@")
+        let run = try await summary(withCredentials)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!(run.stdout + run.stderr).contains("s%40cret") && !(run.stdout + run.stderr).contains("robot"), "\(run.stdout)\(run.stderr)")
+        #expect(try database.connect().query("SELECT DISTINCT url FROM wind.deliveries").rows.map { $0[0] } == [url])
+        // Basic robot:s@cret
+        #expect(await mock.store.pages.map(\.authorization) == Array(repeating: "Basic cm9ib3Q6c0BjcmV0", count: 3))
     }
 
     @Test func test_failures_and_throttling_are_retried_with_the_same_key() async throws {

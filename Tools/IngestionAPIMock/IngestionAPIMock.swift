@@ -15,11 +15,14 @@ public struct IngestionAPIMock: Sendable {
         public var failStatus: Int
         /// Each PUT is answered after this long.
         public var delay: Duration
+        /// When over 0, a failing answer's body is this many bytes (streamed, never held whole).
+        public var failBodyBytes: Int
 
-        public init(failFirst: Int = 0, failStatus: Int = 503, delay: Duration = .zero) {
+        public init(failFirst: Int = 0, failStatus: Int = 503, delay: Duration = .zero, failBodyBytes: Int = 0) {
             self.failFirst = failFirst
             self.failStatus = failStatus
             self.delay = delay
+            self.failBodyBytes = failBodyBytes
         }
     }
 
@@ -30,10 +33,15 @@ public struct IngestionAPIMock: Sendable {
             public let path: String
             public let rows: Int
             public let body: String
+            /// The Authorization header it came with.
+            public var authorization: String? = nil
         }
 
         public private(set) var requests = 0
         public private(set) var pages: [Page] = []
+        /// Bytes of long failing answers written out (the client may stop reading them).
+        public private(set) var bytesAnswered = 0
+        func answered(_ count: Int) { bytesAnswered += count }
         var failuresLeft: Int
 
         init(failuresLeft: Int) { self.failuresLeft = failuresLeft }
@@ -75,6 +83,21 @@ public struct IngestionAPIMock: Sendable {
                 var headers: HTTPFields = [.contentType: "application/json"]
                 if behaviour.failStatus == 429 { headers[.retryAfter] = "0" }
                 if (300..<400).contains(behaviour.failStatus) { headers[.location] = "/elsewhere" + request.uri.path }
+                if behaviour.failBodyBytes > 0 {
+                    let size = behaviour.failBodyBytes
+                    headers[.contentType] = "text/plain"
+                    return Response(status: .init(code: behaviour.failStatus), headers: headers, body: ResponseBody(contentLength: size) { writer in
+                        let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 16)
+                        var left = size
+                        while left > 0 {
+                            let part = left >= chunk.readableBytes ? chunk : chunk.getSlice(at: 0, length: left)!
+                            try await writer.write(part)
+                            await store.answered(part.readableBytes)
+                            left -= part.readableBytes
+                        }
+                        try await writer.finish(nil)
+                    })
+                }
                 return Self.answer(behaviour.failStatus, #"{"error":"failing on purpose"}"#, headers: headers)
             }
             guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
@@ -85,7 +108,8 @@ public struct IngestionAPIMock: Sendable {
             else {
                 return Self.answer(400, #"{"error":"the body must be a JSON object with a rows array"}"#)
             }
-            let stored = await store.store(Store.Page(key: key, path: request.uri.path, rows: rows.count, body: String(buffer: body)))
+            let stored = await store.store(Store.Page(
+                key: key, path: request.uri.path, rows: rows.count, body: String(buffer: body), authorization: request.headers[.authorization]))
             return Self.answer(stored ? 201 : 200, stored ? #"{"stored":true}"# : #"{"stored":false,"duplicate":true}"#)
         }
         router.get("received") { _, _ -> Response in
