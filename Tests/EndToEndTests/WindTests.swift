@@ -215,4 +215,22 @@ import Testing
         #expect(run.stderr.contains("stray.csv: settlement days from 2010-11-22 (line 1417) to 2021-11-27"), "\(run.stderr)")
         #expect(try rows("SELECT count(*) FROM wind.half_hours")[0][0] == "0")
     }
+
+    @Test func test_a_file_in_another_date_style_is_refused_and_the_previous_load_kept() throws {
+        #expect(try load().status == 0)
+        let original = try String(contentsOfFile: Repository.path("data/wind/bmrs_wind_forecast_pair.csv"), encoding: .utf8)
+        // Each DD/MM/YYYY rewritten: as ISO dates, and month first.
+        let date = try Regex(#"(\d{2})/(\d{2})/(\d{4})"#)
+        for (style, rewrite) in [("iso", { (d: Substring, m: Substring, y: Substring) in "\(y)-\(m)-\(d)" }), ("us", { d, m, y in "\(m)/\(d)/\(y)" })] {
+            let text = original.replacing(date) { match in
+                let parts = match.output.map { $0.substring ?? "" }
+                return rewrite(parts[1], parts[2], parts[3])
+            }
+            let file = try folder.write("\(style).csv", text)
+            let run = try load(["--file", "wind_forecasts=\(file)"])
+            #expect(run.status == 65, "\(style): \(run.stderr)")
+            #expect(run.stderr.contains("\(style).csv: ") && run.stderr.contains("rows have a settlement date or outturn time that is not DD/MM/YYYY (HH:MM), first line "), "\(run.stderr)")
+            #expect(try rows("SELECT count(*) FROM wind.half_hours")[0][0] == "1296", "\(style)")
+        }
+    }
 }

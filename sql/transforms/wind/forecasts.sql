@@ -58,6 +58,34 @@ SELECT p.*,
        CASE WHEN efa = '' THEN unnamed_13 ELSE efa END AS efa_found
 FROM proved p;
 
+-- The times must be in the file's declared style, DD/MM/YYYY (HH:MM): a delivery in another style (ISO dates, or
+-- month first) would otherwise load as an empty grid, or as a year of mostly empty half-hours, with nothing but
+-- the quality report to say so. A few unreadable times are findings; most of them refuse the load.
+DO $$
+DECLARE
+    unread record;
+BEGIN
+    SELECT count(*) AS total,
+           count(*) FILTER (WHERE failed) AS failed,
+           (array_agg(line ORDER BY line) FILTER (WHERE failed))[1] AS first_line,
+           (array_agg(shown ORDER BY line) FILTER (WHERE failed))[1] AS first_value
+    INTO unread
+    FROM (
+        SELECT line,
+               (date_raw IS NULL AND start_time_of_half_hr_period ~ '\d')
+                   OR (outturn_time IS NULL AND out_turn_publishing_period_commencing_time ~ '\d') AS failed,
+               CASE WHEN date_raw IS NULL AND start_time_of_half_hr_period ~ '\d' THEN start_time_of_half_hr_period
+                    ELSE out_turn_publishing_period_commencing_time END AS shown
+        FROM forecast_read
+    ) r;
+    IF unread.failed * 2 > unread.total THEN
+        RAISE EXCEPTION USING ERRCODE = 'data_exception', MESSAGE = format(
+            '%s: %s of %s rows have a settlement date or outturn time that is not DD/MM/YYYY (HH:MM), first line %s: "%s"; a file in another date style is refused and the previous load kept',
+            current_setting('pgpipe.source_file'), unread.failed, unread.total, unread.first_line, unread.first_value);
+    END IF;
+END
+$$;
+
 -- The row's half-hour in wall-clock time, and whether an earlier line holds the same text (Column1, a running
 -- index that restarts every 144 rows, aside).
 CREATE TEMP TABLE forecast_rows ON COMMIT DROP AS
