@@ -75,7 +75,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The report catalog, a plain table value, JSON/CSV/HTML renderers and the runner.
-        .target(name: "Reporting", dependencies: ["Postgres", "Formats", "Failures"]),
+        .target(
+            name: "Reporting",
+            dependencies: ["Postgres", "Formats", "Failures", .product(name: "Crypto", package: "swift-crypto")]),
         // Reports sent on: a report's rows PUT page by page to an HTTP ingestion endpoint, with idempotency keys
         // and retries.
         .target(
@@ -172,6 +174,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "Postgres", "Failures", "Ingestion", "Schema", "TestSupport", "IngestionAPIMock",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

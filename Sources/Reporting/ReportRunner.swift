@@ -1,5 +1,7 @@
+import Crypto
 import Failures
 import Formats
+import Foundation
 import Postgres
 
 /// Runs reports and writes each as NAME.json and NAME.csv in the output folder, plus each page (the weekly
@@ -41,6 +43,12 @@ public struct ReportRunner {
 
     func path(of page: any ReportPage.Type) -> String { "\(outputDirectory)/\(page.name)" }
 
+    /// Written last by every run: the files it wrote with their sha256, and the committed load of each dataset
+    /// its snapshot saw. A file whose hash differs from the manifest's is not of that run (a run killed half
+    /// way leaves its new files beside the previous run's manifest), so a reader can tell which files belong
+    /// together.
+    public static let manifestName = "summary_manifest.json"
+
     /// Runs `reports` in order, calling `written` after each file set is in place. The output folder is
     /// created if missing, and every file the run will write is checked first (a directory or device at its
     /// name stops the run before any report is written).
@@ -55,7 +63,9 @@ public struct ReportRunner {
     @discardableResult
     public func run(_ reports: [Report], alsoRead: [String: SQLQuery] = [:], written: (Written) -> Void) throws -> [String: Table] {
         try OutputFile.makeDirectory(outputDirectory)
-        for path in reports.flatMap(files(of:)) + reportPages.map(path(of:)) { try OutputFile.checkTarget(path) }
+        for path in reports.flatMap(files(of:)) + reportPages.map(path(of:)) + ["\(outputDirectory)/\(Self.manifestName)"] {
+            try OutputFile.checkTarget(path)
+        }
         // Listed before the transaction: a catalogue query inside it would take the snapshot.
         let gates = try connection.query(
             "SELECT format('%I.%I', 'ingest', relname) FROM pg_class WHERE relnamespace = 'ingest'::regnamespace AND relname LIKE 'read\\_gate\\_%' ORDER BY relname"
@@ -85,22 +95,32 @@ public struct ReportRunner {
             try connection.query("SET LOCAL enable_partitionwise_join = on")
             try connection.query("SET LOCAL enable_partitionwise_aggregate = on")
             var tables: [String: Table] = [:]
+            var manifest = Manifest()
+            func write(_ path: String, _ bytes: [UInt8]) throws {
+                try OutputFile.replace(path, with: bytes)
+                manifest.add(path, bytes)
+            }
             for report in reports {
                 let table = Self.table(try connection.query(SQLQuery(unescaped: report.sql)))
                 let files = files(of: report)
-                try OutputFile.replace(files[0], with: try ReportFormat.json(table, shape: report.shape, report: report.name))
-                try OutputFile.replace(files[1], with: ReportFormat.csv(table))
+                try write(files[0], try ReportFormat.json(table, shape: report.shape, report: report.name))
+                try write(files[1], ReportFormat.csv(table))
                 tables[report.name] = table
                 written(Written(report: report.name, files: files, rows: table.rowCount))
             }
             for page in reportPages where page.sources.allSatisfy({ tables[$0] != nil }) {
                 let path = path(of: page)
-                try OutputFile.replace(path, with: Array(page.render(tables).utf8))
+                try write(path, Array(page.render(tables).utf8))
                 written(Written(report: page.name, files: [path], rows: page.sources.map { tables[$0]!.rowCount }.reduce(0, +)))
             }
             for (name, query) in alsoRead.sorted(by: { $0.key < $1.key }) {
                 tables[name] = Self.table(try connection.query(query))
             }
+            let loads = try connection.query(
+                "SELECT dataset, max(run_id)::text FROM ingest.runs WHERE status IN ('loaded', 'loaded_with_rejects') GROUP BY dataset ORDER BY dataset")
+            let snapshotTime = try connection.query("SELECT to_char(now(), 'YYYY-MM-DD\"T\"HH24:MI:SS.USOF')").rows[0].decode(String.self, 0)
+            try OutputFile.replace("\(outputDirectory)/\(Self.manifestName)", with: manifest.json(
+                snapshot: snapshotTime, loads: try loads.rows.map { (try $0.decode(String.self, 0), try $0.decode(String.self, 1)) }))
             return tables
         }
     }
@@ -121,5 +141,26 @@ public struct ReportRunner {
         case 114, 3802: .json              // json, jsonb
         default: .text
         }
+    }
+}
+
+/// What one run wrote, for its manifest.
+struct Manifest {
+    var files: [(name: String, sha256: String, bytes: Int)] = []
+
+    mutating func add(_ path: String, _ bytes: [UInt8]) {
+        let name = String(path.split(separator: "/").last ?? Substring(path))
+        files.append((name, SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(), bytes.count))
+    }
+
+    /// `{"snapshot": {"read_at", "loads": {dataset: run}}, "files": [{"name", "sha256", "bytes"}]}`.
+    func json(snapshot: String, loads: [(dataset: String, run: String)]) -> [UInt8] {
+        var out: [UInt8] = []
+        JSONText.appendObject([
+            ("snapshot", .object([("read_at", .string(snapshot)), ("loads", .object(loads.map { ($0.dataset, .number($0.run)) }))])),
+            ("files", .array(files.map { .object([("name", .string($0.name)), ("sha256", .string($0.sha256)), ("bytes", .number(String($0.bytes)))]) })),
+        ], to: &out)
+        out.append(UInt8(ascii: "\n"))
+        return out
     }
 }

@@ -1,9 +1,40 @@
+import Crypto
 import Foundation
 import Postgres
 import TestSupport
 import Testing
 
 @Suite struct CensusReportTests {
+    @Test func test_a_manifest_written_last_says_which_files_belong_to_the_run() throws {
+        let database = try ScratchDatabase()
+        let folder = try TemporaryFolder()
+        #expect(try loadCensusBatch(Repository.path("data/census/census_income_sample.csv"), date: "2026-11-16", into: database, folder: folder).status == 0)
+        let output = "\(folder.path)/reports"
+        #expect(try runTool("summary", ["--output", output], environment: database.environment).status == 0)
+        struct Manifest: Decodable {
+            struct Snapshot: Decodable { let read_at: String; let loads: [String: Int] }
+            struct File: Decodable { let name: String; let sha256: String; let bytes: Int }
+            let snapshot: Snapshot
+            let files: [File]
+        }
+        func manifest() throws -> Manifest {
+            try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: "\(output)/summary_manifest.json")))
+        }
+        let whole = try manifest()
+        let census = try database.connect().query("SELECT max(run_id) FROM ingest.runs WHERE dataset = 'census'").rows[0].decode(Int.self, 0)
+        #expect(whole.snapshot.loads["census"] == census)
+        let written = try FileManager.default.contentsOfDirectory(atPath: output).filter { $0 != "summary_manifest.json" }.sorted()
+        #expect(whole.files.map(\.name).sorted() == written)
+        for file in whole.files {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(output)/\(file.name)"))
+            #expect(bytes.count == file.bytes, "\(file.name)")
+            #expect(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == file.sha256, "\(file.name)")
+        }
+        // A run of one report vouches for its own files only; the others stay, not listed.
+        #expect(try runTool("summary", ["weekly_summary", "--output", output], environment: database.environment).status == 0)
+        #expect(try manifest().files.map(\.name) == ["weekly_summary.json", "weekly_summary.csv"])
+    }
+
     @Test func test_weekly_reports_are_weighted_and_the_page_is_self_contained() throws {
         let database = try ScratchDatabase()
         let folder = try TemporaryFolder()
