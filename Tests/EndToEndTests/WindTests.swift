@@ -52,7 +52,7 @@ import Testing
     @Test func test_quality_findings_equal_the_pandas_reference() throws {
         let run = try load()
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "read 2165, loaded 2165, rejected 0\nwind: 1296 half-hours (652 with imputed values), 750 order periods, 92 quality findings (report wind_quality)\n")
+        #expect(run.stdout == "read 2165, loaded 2165, rejected 0\nwind: 1296 half-hours (652 with imputed values), 750 order periods, 97 quality findings (report wind_quality)\n")
         try expectRows("""
             SELECT source, column_name, check_name, detail, rows, first_line FROM wind.quality
             ORDER BY source, column_name COLLATE "C", check_name COLLATE "C", detail COLLATE "C"
@@ -232,5 +232,24 @@ import Testing
             #expect(run.stderr.contains("\(style).csv: ") && run.stderr.contains("rows have a settlement date or outturn time that is not DD/MM/YYYY (HH:MM), first line "), "\(run.stderr)")
             #expect(try rows("SELECT count(*) FROM wind.half_hours")[0][0] == "1296", "\(style)")
         }
+    }
+
+    @Test func test_values_that_conflict_within_an_order_are_findings_not_a_relabelling() throws {
+        var text = try String(contentsOfFile: Repository.path("data/wind/linear_orders_raw.json"), encoding: .utf8)
+        // Order 100000000103201: its first period (line 6) in EUR, its second with another portfolio.
+        let currency = try #require(text.range(of: "\"SettlementCurrency\": \"GBP\""))
+        text.replaceSubrange(currency, with: "\"SettlementCurrency\": \"EUR\"")
+        let portfolios = text.ranges(of: "\"Portfolio\": \"NGESO-T001\"")
+        text.replaceSubrange(portfolios[1], with: "\"Portfolio\": \"NGESO-T999\"")
+        let file = try folder.write("conflicting.json", text)
+        let run = try load(["--file", "wind_orders=\(file)"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try rows("SELECT currency, portfolio FROM wind.orders WHERE order_id = 100000000103201") == [["GBP", "NGESO-T001"]])
+        // The EUR period is not loaded (its prices are not in pounds); the other portfolio's is.
+        #expect(try rows("SELECT count(*) FROM wind.order_periods")[0][0] == "749")
+        #expect(try rows("SELECT count(*) FROM wind.order_periods WHERE source_line = 6")[0][0] == "0")
+        #expect(try rows("""
+            SELECT column_name, rows, first_line FROM wind.quality WHERE check_name = 'conflicting_value' AND rows > 0 ORDER BY column_name
+            """) == [["Portfolio", "1", "32"], ["SettlementCurrency", "1", "6"]])
     }
 }

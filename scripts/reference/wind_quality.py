@@ -202,6 +202,19 @@ for a, b in [(1, 2), (2, 3), (3, 4)]:
     bad_curve |= values[f"{b}V"] > values[f"{a}V"]
 report(S, "*", "curve_not_monotonic", bad_curve, L)
 
+# an order's own fields are one value across its periods: the order takes the value most of its periods have
+# (the earliest of a tie), counting only usable values; a period with another one is a finding
+order_known = ~o["OrderID"].isin(O_MARKERS)
+for column, usable in [("MemberName", ~o["MemberName"].isin(O_MARKERS)), ("Portfolio", ~o["Portfolio"].isin(O_MARKERS)),
+                       ("OrderEntryTime", when["OrderEntryTime"].notna()), ("OrderEntryUser", ~o["OrderEntryUser"].isin(O_MARKERS)),
+                       ("SettlementCurrency", o["SettlementCurrency"].str.fullmatch("[A-Z]{3}"))]:
+    g = o[order_known & usable].assign(position=lambda f: f.index)
+    tally = g.groupby(["OrderID", column]).agg(n=("position", "size"), first=("position", "min")).reset_index()
+    chosen = tally.sort_values(["OrderID", "n", "first"], ascending=[True, False, True]).drop_duplicates("OrderID").set_index("OrderID")[column]
+    fires = pd.Series(False, index=o.index)
+    fires[g.index] = g[column] != g["OrderID"].map(chosen)
+    report(S, column, "conflicting_value", fires, L, "within one OrderID")
+
 # every 4-hour block between a market's first and last delivery is ordered; first_line as for the forecast's days
 for market, group in o.assign(start=start)[o["MarketName"].isin(["DCL", "DCH"])].sort_values(["start", "line"]).groupby("MarketName"):
     absent = sorted(set(pd.date_range(group["start"].min(), group["start"].max(), freq="4h")) - set(group["start"]))

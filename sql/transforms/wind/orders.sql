@@ -177,6 +177,34 @@ SELECT key, 'constant_column', value, true, line, 'kept in wind.orders'
 FROM order_values v
 WHERE key IN (SELECT key FROM order_values GROUP BY key HAVING count(DISTINCT value) = 1);
 
+-- An order's own fields are one value across its periods. The order takes the value most of its periods have
+-- (the earliest of a tie), of the usable ones; a period with another is a finding, never a silent relabelling,
+-- and a period in another currency is not loaded: its prices are not in the order's.
+CREATE TEMP TABLE order_field_values ON COMMIT DROP AS
+SELECT r.order_id, r.position, r.line, f.column_name, f.value
+FROM order_read r,
+    LATERAL (VALUES
+        ('MemberName', CASE WHEN NOT coalesce(r.member_name, 'null') IN ('NA', 'N/A', 'NULL', 'NaN', 'None', 'null', '') THEN r.member_name END),
+        ('Portfolio', CASE WHEN NOT coalesce(r.portfolio, 'null') IN ('NA', 'N/A', 'NULL', 'NaN', 'None', 'null', '') THEN r.portfolio END),
+        ('OrderEntryTime', r.entered_local::text),
+        ('OrderEntryUser', CASE WHEN NOT coalesce(r.order_entry_user, 'null') IN ('NA', 'N/A', 'NULL', 'NaN', 'None', 'null', '') THEN r.order_entry_user END),
+        ('SettlementCurrency', CASE WHEN r.settlement_currency ~ '^[A-Z]{3}$' THEN r.settlement_currency END)
+    ) AS f(column_name, value)
+WHERE f.value IS NOT NULL AND NOT coalesce(r.order_id, 'null') IN ('NA', 'N/A', 'NULL', 'NaN', 'None', 'null', '');
+
+CREATE TEMP TABLE order_consensus ON COMMIT DROP AS
+SELECT DISTINCT ON (order_id, column_name) order_id, column_name, value
+FROM (SELECT order_id, column_name, value, count(*) AS n, min(position) AS first FROM order_field_values GROUP BY 1, 2, 3) tally
+ORDER BY order_id, column_name, n DESC, first;
+
+ANALYZE order_consensus;
+
+INSERT INTO order_findings
+SELECT v.column_name, 'conflicting_value', 'within one OrderID', v.value <> c.value, v.line,
+       CASE v.column_name WHEN 'SettlementCurrency' THEN 'the order period is not loaded: its prices are not in the order''s currency'
+            ELSE 'the order takes the value most of its periods have (the earliest of a tie)' END
+FROM order_field_values v JOIN order_consensus c USING (order_id, column_name);
+
 INSERT INTO wind.quality (source, column_name, check_name, detail, rows, first_line, action)
 SELECT 'orders', column_name, check_name, detail, count(*) FILTER (WHERE fires), min(line) FILTER (WHERE fires), min(action)
 FROM order_findings
@@ -196,6 +224,7 @@ SELECT * FROM (
                o.order_id::bigint AS order_id, o.order_period_id::bigint AS order_period_id, o.trade_id::bigint AS trade_id,
                o.executed_volume, o.p1, o.v1, o.p2, o.v2, o.p3, o.v3, o.p4, o.v4, o.entered_local, o.start_local, o.end_local
         FROM order_read o
+        JOIN order_consensus currency ON currency.order_id = o.order_id AND currency.column_name = 'SettlementCurrency'
         WHERE NOT coalesce(o.required_marker, false)
           AND o.order_id ~ '^[0-9]{1,18}$' AND o.order_period_id ~ '^[0-9]{1,18}$' AND o.trade_id ~ '^[0-9]{1,18}$'
           AND o.market_name IN (SELECT code FROM wind.markets)
@@ -205,15 +234,24 @@ SELECT * FROM (
           AND extract(minute FROM o.start_local) = 0 AND extract(second FROM o.start_local) = 0
           AND (extract(hour FROM o.start_local)::int + 1) % 4 = 0
           AND o.executed_volume >= 0 AND o.executed_volume <= coalesce(greatest(o.v1, o.v2, o.v3, o.v4), o.executed_volume)
+          AND o.settlement_currency = currency.value
     ) u
 ) k
 WHERE first;
 
--- An order's own fields (market, member, entry) are those of its first period.
+-- An order's own fields: its market is its first period's, the others the value most of its periods have.
 INSERT INTO wind.orders (order_id, market, member_name, portfolio, entered_at, entered_by, currency)
-SELECT DISTINCT ON (order_id) order_id, market_name, member_name, portfolio,
-       entered_local AT TIME ZONE 'Europe/London', order_entry_user, settlement_currency
-FROM order_kept ORDER BY order_id, position;
+SELECT DISTINCT ON (k.order_id) k.order_id, k.market_name, c.member_name, c.portfolio,
+       c.entered_local::timestamp AT TIME ZONE 'Europe/London', c.entered_by, c.currency
+FROM order_kept k
+JOIN (SELECT order_id::bigint AS order_id,
+             max(value) FILTER (WHERE column_name = 'MemberName') AS member_name,
+             max(value) FILTER (WHERE column_name = 'Portfolio') AS portfolio,
+             max(value) FILTER (WHERE column_name = 'OrderEntryTime') AS entered_local,
+             max(value) FILTER (WHERE column_name = 'OrderEntryUser') AS entered_by,
+             max(value) FILTER (WHERE column_name = 'SettlementCurrency') AS currency
+      FROM order_consensus WHERE order_id ~ '^[0-9]{1,18}$' GROUP BY order_id) c USING (order_id)
+ORDER BY k.order_id, k.position;
 
 INSERT INTO wind.order_periods (
     order_period_id, order_id, trade_id, market, efa, delivery_start, delivery_end, executed_volume_mw,
