@@ -38,6 +38,9 @@ public enum ExitStatus {
             return config
         case let error as PostgresError where error.sqlState == "42501":
             return noPermission
+        // A schema or table the product's SQL names is missing: a database ingest has not migrated.
+        case let error as PostgresError where ["42P01", "3F000"].contains(error.sqlState):
+            return config
         // data_exception itself (not one of its subclasses, which the server raises): the product's SQL
         // refusing input that cannot be loaded as it stands (a wind delivery spanning years).
         case let error as PostgresError where error.sqlState == "22000":

@@ -56,6 +56,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 (any free port) to 65535") }
         guard maxRecords >= 1 else { throw ValidationError("--max-records must be 1 or more") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be 1024 or more") }
         guard (1...3600).contains(clientTimeout) else { throw ValidationError("--client-timeout must be 1 to 3600 seconds") }

@@ -16,6 +16,8 @@ public struct ToolRun: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// The tool was ended by a signal (a trap, a segfault), `status` then being the signal's number.
+    public var crashed = false
 }
 
 /// Runs the `ingest` or `summary` executable built beside the test bundle, from the repository root.
@@ -39,7 +41,7 @@ public func runTool(_ name: String, _ arguments: [String], environment: [String:
     while !errReader.isFinished { usleep(1000) }
     return ToolRun(
         status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+        stderr: String(decoding: errData, as: UTF8.self), crashed: process.terminationReason == .uncaughtSignal)
 }
 
 /// A folder of its own under the system's temporary folder, removed when released.
