@@ -24,6 +24,8 @@ public struct Contract: Sendable {
     /// A load's defaults, which `--max-rejects` and `--shrink-limit` override.
     public let maxRejects: Int
     public let shrinkLimit: Int?
+    /// Tables among `replaces` that the shrink guard also compares with what they held before the load.
+    public var shrinkTables: [TableName] = []
 
     /// The declared table (a contract of one input and its table: `ContractTable`'s use).
     var table: TableName { declaredTable ?? TableName(schema: "pg_temp", name: name) }

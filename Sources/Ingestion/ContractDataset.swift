@@ -39,7 +39,9 @@ extension Contract {
                 uniqueKeys: input.uniqueKeys, copyTable: copy.table, copyColumns: copy.columns + input.trailingColumns,
                 before: stage + input.before, after: input.after, categoryLookups: input.categories, copyConstants: constants + input.constants)
         }
-        return Dataset(name: name, summary: description ?? "\(mode.name) \(table) from \(input.file)", inputs: inputs, replacement: replacement)
+        return Dataset(
+            name: name, summary: description ?? "\(mode.name) \(table) from \(input.file)", inputs: inputs, replacement: replacement,
+            shrinkTables: shrinkTables.map(\.description))
     }
 
     /// Whether a smaller file may mean lost rows: a replace, a partition, or a merge of full snapshots; an

@@ -67,9 +67,29 @@ public enum ContractReader {
             var rejects = try top.object("rejects", required: false)
             let maxRejects = try rejects?.integer("max", in: 0...Int(Int32.max)) ?? 0
             let shrinkLimit = try rejects?.integer("shrink_limit", in: 0...100) ?? 50
+            let shrinkTables = try rejects?.sequence("shrink_tables").map { items, node in
+                try items.map { item in
+                    guard case .scalar(let scalar) = item else { throw fail(item, "rejects.shrink_tables", "expected a list of schema.table names") }
+                    return try tableName(scalar.string, node: node, key: "rejects.shrink_tables")
+                }
+            }
             try rejects?.finish()
             guard top.node(for: "inputs") == nil else {
-                return try migratedTables(&top, name: name, description: description, maxRejects: maxRejects, shrinkLimit: shrinkLimit)
+                var contract = try migratedTables(&top, name: name, description: description, maxRejects: maxRejects, shrinkLimit: shrinkLimit)
+                if let shrinkTables {
+                    let node = rejects?.node(for: "shrink_tables")
+                    guard contract.mode == .replace else {
+                        throw fail(node, "rejects.shrink_tables", "compares a replace load's tables with what they held before it; this load is not a replace")
+                    }
+                    if let stray = shrinkTables.first(where: { !contract.replaces.contains($0) }) {
+                        throw fail(node, "rejects.shrink_tables", "\(stray) is not among the tables the load replaces (replaces)")
+                    }
+                    contract.shrinkTables = shrinkTables
+                }
+                return contract
+            }
+            if shrinkTables != nil {
+                throw fail(rejects?.node(for: "shrink_tables"), "rejects.shrink_tables", "is for contracts with inputs whose transforms fill tables of sql/migrations; the declared table's own rows are guarded already")
             }
             let (tableText, tableNode) = try top.requiredWithNode("table")
             let table = try tableName(tableText, node: tableNode, key: "table")

@@ -7,6 +7,9 @@ public struct Dataset: Sendable {
     /// Loaded in this order; a later input may reference tables an earlier one filled.
     public let inputs: [DatasetInput]
     public let replacement: Replacement
+    /// Tables the load's transforms fill whose row counts the shrink guard compares too, with what they held
+    /// before the load: a delivery of as many rows that the cleaning turns into far fewer is refused as well.
+    public var shrinkTables: [String] = []
 }
 
 import Records

@@ -104,6 +104,8 @@ public struct DatasetLoader {
                 if case .none(_, refuseRepeats: true) = dataset.replacement, let repeated = try repeatedFile(dataset: dataset.name, inputs: inputs) {
                     throw RefusedShrink(message: repeated)
                 }
+                // What the guarded tables hold before the load empties them: the last committed load's output.
+                let guarded = policy.minimumPercentOfPrevious == nil ? [] : try dataset.shrinkTables.map { (table: $0, rows: try count($0)) }
                 try clear(dataset.replacement, batch: batch ?? "")
                 // Rejects stream on the second session and commit before the load does: a crash in between
                 // leaves the rejects of a run that committed nothing, never loaded rows without their rejects.
@@ -124,6 +126,10 @@ public struct DatasetLoader {
                     throw RefusedShrink(message: refusal)
                 }
                 merged = try swapIn(dataset.replacement, batch: batch ?? "", newLabels: newLabels, staged: perInput.reduce(0) { $0 + $1.loaded })
+                if let percent = policy.minimumPercentOfPrevious,
+                    let refusal = try ShrinkGuard.tableRefusal(percent: percent, before: guarded, after: guarded.map { try count($0.table) }) {
+                    throw RefusedShrink(message: refusal)
+                }
                 try beforeCommit(connection)
                 // The ledger's outcome commits with the rows: a process killed after COMMIT still has its run
                 // recorded as loaded.
@@ -147,6 +153,10 @@ public struct DatasetLoader {
             try? ledger.finish(run: run, status: .failed, counts: perInput.reduce(LoadCounts(), +).asRolledBack, message: "\(error)")
             throw error
         }
+    }
+
+    private func count(_ table: String) throws -> Int {
+        try connection.query("SELECT count(*) FROM \(unescaped: table)").rows[0].decode(Int.self, 0)
     }
 
     /// Removes what the load replaces, so that no foreign key fires per copied row: a whole-dataset load

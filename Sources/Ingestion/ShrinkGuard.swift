@@ -28,4 +28,13 @@ struct ShrinkGuard {
         }
         return nil
     }
+
+    /// Why a load is refused whose transforms leave a guarded table with fewer rows than `percent` % of what it
+    /// held before (`before`, the last committed load's; `after`, this load's), or nil.
+    static func tableRefusal(percent: Int, before: [(table: String, rows: Int)], after: [Int]) -> String? {
+        for ((table, was), now) in zip(before, after) where was > 0 && now * 100 < was * percent {
+            return "\(table): the load would leave \(now) rows where the last load left \(was) (\(now * 100 / was) %, under the shrink limit of \(percent) %): refused, the previous load is kept; give --allow-shrink if the smaller result is right"
+        }
+        return nil
+    }
 }

@@ -252,4 +252,17 @@ import Testing
             SELECT column_name, rows, first_line FROM wind.quality WHERE check_name = 'conflicting_value' AND rows > 0 ORDER BY column_name
             """) == [["Portfolio", "1", "32"], ["SettlementCurrency", "1", "6"]])
     }
+
+    @Test func test_a_delivery_the_cleaning_shrinks_is_refused_like_a_short_file() throws {
+        #expect(try load().status == 0)
+        // As many rows, every date the same day: the cleaning leaves 98 half-hours of 1,296.
+        let original = try String(contentsOfFile: Repository.path("data/wind/bmrs_wind_forecast_pair.csv"), encoding: .utf8)
+        let oneDay = try folder.write("one-day.csv", original.replacing(try Regex(#"\d{2}/\d{2}/\d{4}"#), with: "01/11/2021"))
+        let run = try load(["--file", "wind_forecasts=\(oneDay)"])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("wind.half_hours: the load would leave 98 rows where the last load left 1296 (7 %, under the shrink limit of 50 %): refused"), "\(run.stderr)")
+        #expect(try rows("SELECT count(*) FROM wind.half_hours")[0][0] == "1296")
+        #expect(try load(["--file", "wind_forecasts=\(oneDay)", "--allow-shrink"]).status == 0)
+        #expect(try rows("SELECT count(*) FROM wind.half_hours")[0][0] == "98")
+    }
 }

@@ -128,5 +128,12 @@ import Testing
             == "shops.yaml:13: inputs[0].copy.position: only a JSON input's records have a position")
         #expect(try error(Self.withInputs.replacingOccurrences(of: "mode: replace", with: "mode: merge"), file: "shops.yaml")
             == "shops.yaml:2: mode: \"merge\" is not replace or partition (a contract with inputs fills tables of sql/migrations)")
+        // The tables the shrink guard compares after the transforms: among those the load replaces.
+        let guarded = Self.withInputs + "\nrejects: {shrink_tables: [retail.sales]}\n"
+        #expect(try ContractReader.read(try folder.write("shops.yaml", guarded)).dataset().shrinkTables == ["retail.sales"])
+        #expect(try error(guarded.replacingOccurrences(of: "[retail.sales]}", with: "[retail.totals]}"), file: "shops.yaml")
+            == "shops.yaml:14: rejects.shrink_tables: retail.totals is not among the tables the load replaces (replaces)")
+        #expect(try error(Self.valid + "\nrejects: {shrink_tables: [weather.readings]}\n")
+            == "readings.yaml:16: rejects.shrink_tables: is for contracts with inputs whose transforms fill tables of sql/migrations; the declared table's own rows are guarded already")
     }
 }
