@@ -2,17 +2,20 @@ import Foundation
 import Formats
 import Logging
 import Postgres
+import Schema
 
 /// Records every served prediction in `ml.served_predictions`, off the request path: requests append to a
 /// bounded queue (never waiting on the database), and a thread of its own COPYs what has queued in batches.
 /// When the database is down the queue keeps what fits and the rest is counted as dropped, so predictions are
-/// still served and the loss is visible on /metrics.
+/// still served and the loss is visible on /metrics. With a journal, each prediction is also appended to a
+/// local file before it is answered, and what a killed process had not recorded is recorded by the next.
 public final class PredictionLog: @unchecked Sendable {
     struct Entry {
-        let servedAt: String
+        /// The COPY row: served_at, model_id, inputs, output.
+        let row: [UInt8]
         let modelID: Int
-        let inputs: [UInt8]
-        let output: [UInt8]
+        /// Its journal entry (segment, boot, n), when journaled.
+        var journaled: (file: String, boot: String, n: Int)? = nil
     }
 
     private let configuration: PostgresConfiguration
@@ -25,6 +28,9 @@ public final class PredictionLog: @unchecked Sendable {
     /// Writes that failed to reach the database since the last that worked (under `condition`).
     private var failedWrites = 0
     private var connection: Connection?
+    private let journal: PredictionJournal?
+    /// Whether the entries of earlier processes in the journal have been queued.
+    private var recovered = false
     /// Now, as Postgres reads a timestamptz: `2026-11-23 22:17:28.123456+00`.
     static func now() -> String {
         var time = timespec()
@@ -57,24 +63,72 @@ public final class PredictionLog: @unchecked Sendable {
     }
 
     /// `capacity` entries wait at most; every `interval` (or as soon as `batch` wait) they are written.
-    public init(configuration: PostgresConfiguration, capacity: Int = 100_000, metrics: ServeMetrics, logger: Logger) {
+    /// `journal`: a file each prediction is appended to before it is answered (see `PredictionJournal`).
+    public init(
+        configuration: PostgresConfiguration, capacity: Int = 100_000, metrics: ServeMetrics, logger: Logger,
+        journal: (path: String, sql: SQLFolder)? = nil
+    ) throws {
         self.configuration = configuration
         self.capacity = capacity
         self.metrics = metrics
         self.logger = logger
+        self.journal = try journal.map { try PredictionJournal(folder: $0.path, sql: $0.sql) }
+        recovered = self.journal == nil
     }
 
-    /// Queues one served prediction; drops it (and counts it) when the queue is full.
+    /// Queues one served prediction (journaled first, when there is a journal); see `record(_:)`.
     func record(modelID: Int, inputs: [UInt8], output: [UInt8], servedAt: String = PredictionLog.now()) {
-        let entry = Entry(servedAt: servedAt, modelID: modelID, inputs: inputs, output: output)
+        record([(modelID, inputs, output)], servedAt: servedAt)
+    }
+
+    /// Queues the predictions of one request, journaled first in one write when there is a journal; drops
+    /// from the queue (and counts) what does not fit: a journaled one is then recorded by the next serve on
+    /// the journal.
+    func record(_ predictions: [(modelID: Int, inputs: [UInt8], output: [UInt8])], servedAt: String = PredictionLog.now()) {
+        var entries = predictions.map { prediction in
+            var row = Array("\(servedAt)\t\(prediction.modelID)\t".utf8)
+            CopyText.appendEscaped(prediction.inputs, to: &row)
+            row.append(UInt8(ascii: "\t"))
+            CopyText.appendEscaped(prediction.output, to: &row)
+            row.append(UInt8(ascii: "\n"))
+            return Entry(row: row, modelID: prediction.modelID)
+        }
         condition.lock()
         defer { condition.unlock() }
-        guard queue.count < capacity else {
-            metrics.dropped(1)
-            return
+        if let journal {
+            if let journaled = journal.append(entries.map(\.row)) {
+                for index in entries.indices { entries[index].journaled = journaled[index] }
+            } else {
+                metrics.journalFailed(entries.count)
+            }
         }
-        queue.append(entry)
+        let fits = max(0, min(entries.count, capacity - queue.count))
+        metrics.dropped(entries.count - fits)
+        queue.append(contentsOf: entries.prefix(fits))
         if queue.count >= 1000 { condition.signal() }
+    }
+
+    /// Queues the journal's entries of earlier processes that their marks do not cover, ahead of this
+    /// process's own. Needs the database (for the marks): tried again with each write until it works.
+    private func recover() throws {
+        guard let journal else { return }
+        let connection = try self.connection ?? Connection(configuration)
+        self.connection = connection
+        var marks: [String: Int] = [:]
+        for row in try connection.query("SELECT boot, recorded_through FROM ml.served_journal_marks WHERE journal = \(journal.name)").rows {
+            marks[try row.decode(String.self, 0)] = try row.decode(Int.self, 1)
+        }
+        let earlier = try journal.unrecorded(marks: marks)
+        condition.lock()
+        queue.insert(contentsOf: earlier.map { earlier in
+            let model = earlier.row.split(separator: UInt8(ascii: "\t"), maxSplits: 2).dropFirst().first.flatMap { Int(String(decoding: $0, as: UTF8.self)) }
+            return Entry(row: earlier.row, modelID: model ?? 0, journaled: earlier.entry)
+        }, at: 0)
+        recovered = true
+        condition.unlock()
+        if !earlier.isEmpty {
+            logger.notice("journal \(journal.folder): \(earlier.count) predictions an earlier serve answered and had not recorded are recorded now")
+        }
     }
 
     /// Starts the writer thread: it wakes every `interval`, or when 1,000 entries wait, until `stop`. While the
@@ -111,6 +165,19 @@ public final class PredictionLog: @unchecked Sendable {
     /// itself (dropped, counted and logged), never the batch, nor every batch after it.
     @discardableResult
     public func flush() -> Bool {
+        if !recovered {
+            do {
+                try recover()
+            } catch {
+                connection = nil
+                condition.lock()
+                failedWrites += 1
+                let failures = failedWrites
+                condition.unlock()
+                if failures == 1 { logger.warning("could not read the journal's marks to record what an earlier serve left: \(error); tried again less and less often") }
+                return false
+            }
+        }
         condition.lock()
         let batch = queue
         queue.removeAll(keepingCapacity: true)
@@ -122,6 +189,7 @@ public final class PredictionLog: @unchecked Sendable {
             condition.lock()
             let failures = failedWrites
             failedWrites = 0
+            journalRecorded(batch)
             condition.unlock()
             if failures > 0 { logger.info("served predictions are recorded again, after \(failures) failed writes") }
             return true
@@ -137,6 +205,9 @@ public final class PredictionLog: @unchecked Sendable {
             }
             metrics.recorded(written)
             metrics.dropped(batch.count - written)
+            condition.lock()
+            journalRecorded(batch)  // a bad entry will not record better later: it is counted dropped
+            condition.unlock()
             return written == batch.count
         } catch {
             connection = nil
@@ -155,20 +226,24 @@ public final class PredictionLog: @unchecked Sendable {
         }
     }
 
-    /// One COPY of `entries`.
+    /// After `batch` is written (under `condition`): journal segments with nothing left waiting go.
+    private func journalRecorded(_ batch: [Entry]) {
+        journal?.recorded(batch.compactMap(\.journaled))
+    }
+
+    /// One COPY of `entries` and, in the same transaction, the journal's marks moved past them.
     private func write(_ entries: [Entry]) throws {
         let connection = try self.connection ?? Connection(configuration)
         self.connection = connection
-        try connection.copyIn("COPY ml.served_predictions (served_at, model_id, inputs, output) FROM STDIN") { writer in
-            var line: [UInt8] = []
-            for entry in entries {
-                line.removeAll(keepingCapacity: true)
-                line.append(contentsOf: "\(entry.servedAt)\t\(entry.modelID)\t".utf8)
-                CopyText.appendEscaped(entry.inputs, to: &line)
-                line.append(UInt8(ascii: "\t"))
-                CopyText.appendEscaped(entry.output, to: &line)
-                line.append(UInt8(ascii: "\n"))
-                try writer.write(line)
+        try connection.withTransaction {
+            try connection.copyIn("COPY ml.served_predictions (served_at, model_id, inputs, output) FROM STDIN") { writer in
+                for entry in entries { try writer.write(entry.row) }
+            }
+            guard let journal else { return }
+            var last: [String: Int] = [:]
+            for case let (_, boot, n)? in entries.map(\.journaled) { last[boot] = max(last[boot] ?? 0, n) }
+            for (boot, n) in last {
+                try connection.query(SQLQuery(unescaped: journal.markStatement, binds: [journal.name, boot, n]))
             }
         }
     }

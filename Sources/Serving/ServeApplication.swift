@@ -244,12 +244,8 @@ public struct ServeEndpoints: Sendable {
         }
         metrics.predicted(model: model.name, version: model.version, count: encoded.count)
         // Each answer written once: for the response, and for the log beside the record as it was sent.
-        if let log {
-            let servedAt = PredictionLog.now()
-            for (range, output) in zip(ranges, encoded) {
-                log.record(modelID: model.id, inputs: Array(body[range]), output: output, servedAt: servedAt)
-            }
-        }
+        // Recorded (journaled, with --journal) before the answer goes out.
+        log?.record(zip(ranges, encoded).map { (model.id, Array(body[$0]), $1) })
         guard case .array = document else { return .json(200, encoded[0]) }
         var out: [UInt8] = [UInt8(ascii: "[")]
         out.reserveCapacity(encoded.reduce(2) { $0 + $1.count + 1 })

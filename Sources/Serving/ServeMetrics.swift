@@ -18,6 +18,7 @@ public final class ServeMetrics: Sendable {
     static var reloads: MetricNameDescriptor { name("reloads", "total", "Times the models were read from ml.models") }
     static var loaded: MetricNameDescriptor { name("loaded", "models", "Model versions being served") }
     static var recorded: MetricNameDescriptor { name("predictions_recorded", "total", "Served predictions written to ml.served_predictions") }
+    static var journalFailures: MetricNameDescriptor { name("journal_write_failures", "total", "Served predictions serve could not append to its --journal (the disk full, say): recorded only from memory") }
     static var dropped: MetricNameDescriptor { name("predictions_dropped", "total", "Served predictions not recorded: the queue was full while the database could not be written, or the database refused the entry (the log says why)") }
 
     public init() {}
@@ -39,6 +40,10 @@ public final class ServeMetrics: Sendable {
 
     func recorded(_ count: Int) {
         registry.makeCounter(descriptor: Self.recorded).increment(by: Int64(count))
+    }
+
+    func journalFailed(_ count: Int) {
+        registry.makeCounter(descriptor: Self.journalFailures).increment(by: Int64(count))
     }
 
     func dropped(_ count: Int) {

@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Where served predictions are written (ml.served_predictions), when --database-url is a hot standby that can only be read: the primary's postgresql:// URL. Default: the database the models are read from.")
     var logDatabaseURL: String?
 
+    @Option(help: "A local file each served prediction is appended to before it is answered: what a killed serve had not yet recorded in ml.served_predictions is recorded by the next serve started on the same file (one serve per file). Without it, up to a second of answers (more while the database is down) can be lost to a crash.")
+    var journal: String?
+
     @Option(help: "A file holding the token POST /models/reload asks for (Authorization: Bearer <token>), as Docker and Kubernetes mount secrets. Without it only clients on this machine may reload.")
     var reloadTokenFile: String?
 
@@ -70,6 +73,8 @@ struct Serve: AsyncParsableCommand {
         let logConfiguration: PostgresConfiguration
         let spec: Data
         let reloadToken: [UInt8]?
+        let log: PredictionLog
+        let metrics = ServeMetrics()
         do {
             reloadToken = try reloadTokenFile.map { Array(try PostgresConfiguration.readSecret($0).utf8) }
             let environment = ProcessInfo.processInfo.environment
@@ -84,13 +89,14 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("\(openapi): cannot read the OpenAPI document")
             }
             spec = data
+            log = try PredictionLog(
+                configuration: logConfiguration, metrics: metrics, logger: logger, journal: journal.map { ($0, SQLFolder(root: sql)) })
         } catch {
             try exitingWithStatus("serve") { throw error }
             return
         }
         let loader = ModelLoader(configuration: configuration, sql: SQLFolder(root: sql), logger: logger)
         let catalog = ModelCatalog()
-        let metrics = ServeMetrics()
         let status = DatabaseStatus(configuration: configuration)
         let reloader = Reloader()
         @Sendable func reload() async throws {
@@ -106,7 +112,6 @@ struct Serve: AsyncParsableCommand {
         } catch {
             logger.error("no models yet (\(error)); /ready says 503 until they load")
         }
-        let log = PredictionLog(configuration: logConfiguration, metrics: metrics, logger: logger)
         log.start()
         defer { log.stop() }
         let endpoints = ServeEndpoints(

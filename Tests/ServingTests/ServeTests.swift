@@ -242,7 +242,7 @@ func problem(_ response: TestResponse) throws -> Problem {
         let (catalog, _) = try censusCatalog()
         let metrics = ServeMetrics()
         // A port nobody listens on: the log cannot write.
-        let log = PredictionLog(
+        let log = try PredictionLog(
             configuration: PostgresConfiguration(conninfo: "host=127.0.0.1 port=1 dbname=x connect_timeout=1"), capacity: 5,
             metrics: metrics, logger: Logger(label: "test"))
         let app = Application(router: try endpoints(catalog, metrics: metrics, log: log).router())
@@ -391,7 +391,7 @@ func problem(_ response: TestResponse) throws -> Problem {
         let censusExpected = try censusRows.map { try #require(Double($0[5] ?? "")).bitPattern }
         let accidentExpected = try accidentRows.map { row in try [8, 9, 10].map { try #require(Double(row[$0] ?? "")).bitPattern } }
         // Every served prediction is recorded, as pgpipe_serve (which may insert there and nothing more).
-        let log = PredictionLog(
+        let log = try PredictionLog(
             configuration: PostgresConfiguration(conninfo: "dbname=\(database.name) user=pgpipe_serve"), capacity: 200_000,
             metrics: ServeMetrics(), logger: Logger(label: "test"))
         let app = Application(router: try endpoints(catalog, log: log).router())
