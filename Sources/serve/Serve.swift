@@ -124,7 +124,7 @@ struct Serve: AsyncParsableCommand {
             // A client that sends nothing does not hold a connection for ever (nor one that trickles a body:
             // ServeEndpoints answers it 408). The connection's limit is 5 s past the body's, so that a body cut
             // short still gets its 408 before the connection is closed.
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(clientTimeout) + 5))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorProblem()], idleTimeout: .seconds(Int64(clientTimeout) + 5))),
             configuration: .init(address: .hostname(host, port: port), serverName: "pgpipe-serve"),
             logger: logger)
         // Every 5 s, on one kept connection: is the database there (for /ready), and is there a new model version

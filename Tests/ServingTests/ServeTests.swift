@@ -319,6 +319,22 @@ func problem(_ response: TestResponse) throws -> Problem {
         #expect(await reloads.count == 1)
     }
 
+    @Test func test_a_method_the_parser_does_not_know_is_a_problem_too() async throws {
+        let (catalog, _) = try censusCatalog()
+        let app = Application(
+            router: try endpoints(catalog).router(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorProblem()])),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let answer = try await ask(client.port!, "/health", method: HTTPMethod(rawValue: "FOO"))
+            #expect(answer.status == 400)
+            #expect(answer.headers["Content-Type"].first == "application/problem+json")
+            #expect(answer.body.contains("the method is not one HTTP/1.1 knows"), "\(answer.body)")
+            // The server goes on answering.
+            #expect(try await ask(client.port!, "/health", method: .GET).status == 200)
+        }
+    }
+
     @Test func test_with_a_token_only_its_bearer_reloads() async throws {
         let (catalog, _) = try censusCatalog()
         let reloads = Reloads()
