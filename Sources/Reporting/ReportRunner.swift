@@ -116,8 +116,11 @@ public struct ReportRunner {
             for (name, query) in alsoRead.sorted(by: { $0.key < $1.key }) {
                 tables[name] = Self.table(try connection.query(query))
             }
-            let loads = try connection.query(
-                "SELECT dataset, max(run_id)::text FROM ingest.runs WHERE status IN ('loaded', 'loaded_with_rejects') GROUP BY dataset ORDER BY dataset")
+            // A database without the ledger (a shard coordinator, which holds foreign tables only) has no loads to name.
+            let ledger = try connection.query("SELECT to_regclass('ingest.runs') IS NOT NULL").rows[0].decode(Bool.self, 0)
+            let loads = try connection.query(ledger
+                ? "SELECT dataset, max(run_id)::text FROM ingest.runs WHERE status IN ('loaded', 'loaded_with_rejects') GROUP BY dataset ORDER BY dataset"
+                : "SELECT NULL::text, NULL::text WHERE false")
             let snapshotTime = try connection.query("SELECT to_char(now(), 'YYYY-MM-DD\"T\"HH24:MI:SS.USOF')").rows[0].decode(String.self, 0)
             try OutputFile.replace("\(outputDirectory)/\(Self.manifestName)", with: manifest.json(
                 snapshot: snapshotTime, loads: try loads.rows.map { (try $0.decode(String.self, 0), try $0.decode(String.self, 1)) }))
