@@ -87,6 +87,13 @@ final class PredictionJournal: @unchecked Sendable {
         return entries
     }
 
+    /// The boots of earlier processes that left segments in the folder.
+    func earlierBoots() throws -> [String] {
+        Set(try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0.hasSuffix(".journal") && !$0.hasPrefix(boot) }
+            .map { String($0.prefix(boot.count)) }).sorted()
+    }
+
     /// Entries of earlier processes (other boots) past their marks, each with its segment, boot and number,
     /// and its COPY row. A line cut short (a machine that died mid-write) is left out; a segment with nothing
     /// left to record is deleted.

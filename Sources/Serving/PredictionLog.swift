@@ -114,8 +114,11 @@ public final class PredictionLog: @unchecked Sendable {
         guard let journal else { return }
         let connection = try self.connection ?? Connection(configuration)
         self.connection = connection
+        // Marks are found by boot, which no other process shares: a container restarted on the same volume has
+        // another host name, and must still find how far the earlier processes were recorded.
         var marks: [String: Int] = [:]
-        for row in try connection.query("SELECT boot, recorded_through FROM ml.served_journal_marks WHERE journal = \(journal.name)").rows {
+        let boots = "{" + (try journal.earlierBoots()).joined(separator: ",") + "}"
+        for row in try connection.query("SELECT boot, recorded_through FROM ml.served_journal_marks WHERE boot = ANY (\(boots)::text[])").rows {
             marks[try row.decode(String.self, 0)] = try row.decode(Int.self, 1)
         }
         let earlier = try journal.unrecorded(marks: marks)
