@@ -64,14 +64,14 @@ public struct PagedPut {
         self.logger = logger
     }
 
-    /// Sends `table` page by page and returns how many pages were sent; `record` is called with each page's
+    /// Sends `table` page by page and returns how many pages it has and how many were sent; `record` is called with each page's
     /// outcome, acknowledged or not. Pages whose idempotency key is in `acknowledged` (the endpoint took them
     /// in an earlier run) are not sent again. Throws `DeliveryError` when a page is refused or the endpoint
     /// stays unavailable; the pages before it were acknowledged and recorded.
     @discardableResult
     public func send(
         _ table: Table, report: String, loadRun: Int64, acknowledged: Set<String> = [], record: (PageOutcome) throws -> Void
-    ) throws -> Int {
+    ) throws -> (pages: Int, sent: Int) {
         // The client does not retry a failed connection on its own (it would until the timeout): a refused
         // connection is an attempt like any other, retried here with the others.
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .milliseconds(Int64(settings.timeout * 1000))))
@@ -103,7 +103,7 @@ public struct PagedPut {
             sent += 1
             logger.info("\(report): page \(page) of \(pages) (\(rows.count) rows) acknowledged by \(settings.shownURL) with \(outcome.status ?? 0) in \(Int(outcome.milliseconds)) ms")
         }
-        return sent
+        return (pages, sent)
     }
 
     /// What names a page to the endpoint: the report, its load, the page count and the page.

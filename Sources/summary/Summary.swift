@@ -162,10 +162,9 @@ struct Summary: ParsableCommand {
         let acknowledged: Set<String> = putResend ? [] : Set(try database.query(
             "SELECT idempotency_key FROM wind.deliveries WHERE load_run = \(loadRun) AND url = \(settings.shownURL) AND acknowledged"
         ).rows.map { try $0.decode(String.self, 0) })
-        let sent = try PagedPut(settings: settings, logger: logger).send(table, report: Self.published, loadRun: loadRun, acknowledged: acknowledged) { outcome in
+        let (pages, sent) = try PagedPut(settings: settings, logger: logger).send(table, report: Self.published, loadRun: loadRun, acknowledged: acknowledged) { outcome in
             try database.query(SQLQuery.recordDelivery(outcome, url: settings.shownURL, loadRun: loadRun))
         }
-        let pages = max(1, (table.rowCount + pageSize - 1) / pageSize)
         let before = pages - sent
         print("\(Self.published): \(table.rowCount) rows in \(pages) pages, each acknowledged by \(settings.shownURL)\(before > 0 ? " (\(before) of them in an earlier run, not sent again)" : "")")
     }
