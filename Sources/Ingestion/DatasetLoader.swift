@@ -271,18 +271,26 @@ public struct DatasetLoader {
         }
         var counts = LoadCounts()
         let table = copyTarget(of: input, dataset: dataset, batch: batch)
-        let rows = try rowFormat(of: input, into: table, validator: &open.validator)
-        let constants = input.copyConstants.map { $0.value == .batch ? batch ?? "" : open.source.sourceName }
-        let prefix = rows.prefix(constants: constants)
+        let format = try rowFormat(of: input, into: table, validator: &open.validator)
+        // What every row begins with: the constant columns' values (a batch date or a file name).
+        var prefix: [UInt8] = []
+        format.beginRow(in: &prefix)
+        for (column, constant) in input.copyConstants.enumerated() {
+            let value = constant.value == .batch ? batch ?? "" : open.source.sourceName
+            let date = constant.value == .batch ? CalendarDate(iso: value)?.daysSince2000 : nil
+            format.textField(value, date: date, column: column, in: &prefix)
+        }
+        // After the declared columns: the record's line, and its position in a JSON array.
+        let trailing = (input.copyConstants.count + input.columns.count)..<(input.copyConstants.count + input.copyColumns.count)
         // The loop's own copies of the validator and the source: reached through the `inout` input, each
         // record's calls went through dynamic exclusivity checks and a copy of the validator.
         var validator = open.validator
         let source = open.source, file = open.file
         defer { open.validator = validator }
         let copied = try connection.copyIn(
-            "COPY \(identifier: table.schema, table.name) (\(identifiers: input.copyConstants.map(\.column) + input.copyColumns)) FROM STDIN\(unescaped: rows.isBinary ? " (FORMAT binary)" : "")"
+            "COPY \(identifier: table.schema, table.name) (\(identifiers: input.copyConstants.map(\.column) + input.copyColumns)) FROM STDIN\(unescaped: format.statementOptions)"
         ) { writer in
-            try writer.write(rows.header)
+            try writer.write(format.header)
             while let record = try source.next() {
                 counts.read += 1
                 // The row is written as it is checked, after the constants; a rejected one is taken back.
@@ -290,7 +298,14 @@ public struct DatasetLoader {
                     let start = row.count
                     row.append(contentsOf: prefix)
                     let verdict = validator.check(record, context: context, appendingTo: &row)
-                    if case .accepted = verdict { rows.end(record, in: &row) } else { row.removeSubrange(start...) }
+                    guard case .accepted = verdict else {
+                        row.removeSubrange(start...)
+                        return verdict
+                    }
+                    for column in trailing {
+                        format.integerField(column == trailing.lowerBound ? record.line : record.position, column: column, in: &row)
+                    }
+                    format.endRow(in: &row)
                     return verdict
                 }
                 switch verdict {
@@ -302,7 +317,7 @@ public struct DatasetLoader {
                 }
                 progress?.update(input: input.name, rows: counts.read, bytes: file.bytesRead, totalBytes: file.size)
             }
-            try writer.write(rows.trailer)
+            try writer.write(format.trailer)
         }
         progress?.finish(input: input.name, rows: counts.read, bytes: open.file.bytesRead, totalBytes: open.file.size)
         counts.lines = open.source.lines
@@ -340,23 +355,22 @@ public struct DatasetLoader {
     /// what goes into it (text, dates and integers: the server then parses no date or number), else as COPY
     /// text. The columns' types are read from the catalog, so a table changed by a migration changes the
     /// format with it.
-    private func rowFormat(of input: DatasetInput, into table: (schema: String, name: String), validator: inout RowValidator) throws -> RowFormat {
+    private func rowFormat(of input: DatasetInput, into table: (schema: String, name: String), validator: inout RowValidator) throws -> CopyRowFormat {
         let names = input.copyConstants.map(\.column) + input.copyColumns
-        let types = try connection.query("""
-            SELECT format_type(a.atttypid, NULL)
-            FROM jsonb_array_elements_text(\(JSONText.text(.array(names.map { .string($0) })))::jsonb) WITH ORDINALITY AS c(name, n)
-            LEFT JOIN pg_attribute a ON a.attrelid = \(Identifier.quoted(table.schema, table.name))::regclass AND a.attname = c.name AND NOT a.attisdropped
-            ORDER BY c.n
-            """
-        ).rows.compactMap { $0[0].flatMap(CopyBinary.ColumnType.init(formatType:)) }
-        let declared = input.copyConstants.count..<(input.copyConstants.count + input.columns.count)
-        guard types.count == names.count, declared.upperBound < types.count else { return .text }
-        let constants = Array(types[..<declared.lowerBound]), trailing = Array(types[declared.upperBound...])
+        let text = CopyRowFormat.text, firstColumn = input.copyConstants.count
+        _ = validator.write(as: text, firstColumn: firstColumn)
+        let types = try connection.query(try sql.query(
+            "ingest/copy_column_types.sql", [Identifier.quoted(table.schema, table.name), JSONText.text(.array(names.map { .string($0) }))]
+        )).rows.compactMap { $0[0].flatMap(CopyBinary.ColumnType.init(formatType:)) }
+        let declared = firstColumn..<(firstColumn + input.columns.count)
+        guard types.count == names.count, declared.upperBound < types.count else { return text }
+        let constants = types[..<declared.lowerBound], trailing = types[declared.upperBound...]
+        let binary = CopyRowFormat(binaryTypes: types)
         guard trailing.count <= 2, trailing.allSatisfy({ $0.integerRange != nil }),
             zip(input.copyConstants, constants).allSatisfy({ $0.value == .batch ? $1 == .date || $1 == .text : $1 == .text }),
-            validator.writeBinary(Array(types[declared]))
-        else { return .text }
-        return .binary(constants: constants, trailing: trailing, fieldCount: types.count)
+            validator.write(as: binary, firstColumn: firstColumn)
+        else { return text }
+        return binary
     }
 
     /// The table an input's COPY fills: for the partitioned table of a batch-wise dataset, the batch's

@@ -63,81 +63,74 @@ enum Encoded {
 }
 
 extension FieldType {
-    /// Checks a field and appends its value to `row`, as COPY text (`binary` nil) or in the binary form of a
-    /// column of type `binary`, without the field's framing (the caller's). Part of the value may be in `row`
-    /// when the field is refused: the caller drops the row. `trimmed` is the field without the spaces around
-    /// it. A category is written as its label; `RowValidator` sends its id instead.
+    /// Checks a field and writes its value to `row` as column `column` of `format` takes it, without the
+    /// field's framing (the caller's). Part of the value may be in `row` when the field is refused: the
+    /// caller drops the row. `trimmed` is the field without the spaces around it. A category is written as
+    /// its label; `RowValidator` sends its id instead.
     func encode(
         _ field: UnsafeBufferPointer<UInt8>, trimmed: UnsafeBufferPointer<UInt8>, context: ValidationContext, into row: inout [UInt8],
-        binary: CopyBinary.ColumnType? = nil
+        as format: CopyRowFormat = .text, column: Int = 0
     ) -> Encoded {
         if let problem = UTF8Check.problem(in: field) { return .invalid(problem) }
-        // Text as the format has it: escaped in COPY text, as it is in binary.
-        func appendText(_ bytes: some Sequence<UInt8>) {
-            if binary == nil { CopyText.appendEscaped(bytes, to: &row) } else { row.append(contentsOf: bytes) }
-        }
         switch self {
         case .text:
             if field.isEmpty { return .invalid("required text is empty") }
-            appendText(field)
+            format.text(field, in: &row)
         case .optionalText:
             if field.isEmpty { return .null }
-            appendText(field)
+            format.text(field, in: &row)
         case .rawText:
-            appendText(field)
+            format.text(field, in: &row)
         case .pastDate:
             switch CalendarDate.read(field, latest: context.today) {
             case .failure(let problem): return .invalid(problem.reason)
-            case .success(let date) where binary == .date: CopyBinary.appendDate(daysSince2000: date.daysSince2000, to: &row)
-            case .success: row.append(contentsOf: field)
+            case .success(let date): format.date(daysSince2000: date.daysSince2000, iso: field, column: column, in: &row)
             }
         case .date(let pattern):
             guard let date = date(trimmed) else {
                 if pattern == nil, case .failure(let problem) = CalendarDate.read(trimmed, latest: CalendarDate.latest) { return .invalid(problem.reason) }
                 return .invalid("not a date in the form \(pattern?.description ?? "YYYY-MM-DD")")
             }
-            if binary == .date { CopyBinary.appendDate(daysSince2000: date.daysSince2000, to: &row) } else { row.append(contentsOf: date.description.utf8) }
+            format.date(daysSince2000: date.daysSince2000, iso: date.description.utf8, column: column, in: &row)
         case .dateTime:
             if let problem = DateTimeText.problem(trimmed) { return .invalid(problem) }
-            row.append(contentsOf: trimmed)
+            format.plain(trimmed, in: &row)
         case .reference(let reference):
             switch context.resolve(reference, key: field) {
             case .failure(let problem): return .invalid(problem.reason)
             case .success(let target):
-                if let binary, binary.integerRange != nil {
-                    guard let number = target.number, CopyBinary.appendInteger(number, as: binary, to: &row) else {
+                if format.binaryType(column)?.integerRange != nil {
+                    guard let number = target.number, format.integer(number, column: column, in: &row) else {
                         return .invalid("\(reference.noun) id \"\(target.id)\" does not fit the column")
                     }
                 } else {
-                    appendText(target.id.utf8)
+                    format.text(target.id.utf8, in: &row)
                 }
             }
         case .integer(let range):
             guard let value = Number.integer(trimmed) else { return .invalid("not a whole number") }
             guard range.contains(value) else { return .invalid("\(value) is outside \(range.lowerBound)...\(range.upperBound)") }
-            if let binary, binary.integerRange != nil {
-                _ = CopyBinary.appendInteger(value, as: binary, to: &row)  // the range fits the type (`writes`)
-            } else if trimmed.count == field.count && Number.isCanonical(trimmed) {
+            if format.binaryType(column)?.integerRange == nil, trimmed.count == field.count, Number.isCanonical(trimmed) {
                 // Written as Postgres prints it (the usual case): sent as it is, without a String made per field.
-                row.append(contentsOf: field)
+                format.plain(field, in: &row)
             } else {
-                CopyText.appendInteger(value, to: &row)
+                _ = format.integer(value, column: column, in: &row)  // the range fits the type (`writes`)
             }
         case .decimal(let nonNegative):
             guard Number.isDecimal(trimmed) else { return .invalid("not a decimal number") }
             if nonNegative, trimmed.first == UInt8(ascii: "-"), trimmed.contains(where: Number.isNonZeroDigit) {
                 return .invalid("\(String(decoding: trimmed, as: UTF8.self)) is below 0")
             }
-            row.append(contentsOf: trimmed)
+            format.plain(trimmed, in: &row)
         case .category:
             if let problem = Self.categoryProblem(trimmed) { return .invalid(problem) }
-            appendText(trimmed)
+            format.text(trimmed, in: &row)
         case .choice(let values):
             guard let value = values.first(where: { $0.key.utf8.elementsEqual(trimmed) })?.value else {
                 let key = String(decoding: trimmed, as: UTF8.self)
                 return .invalid("\"\(key)\" is not one of \(values.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
             }
-            appendText(value.utf8)
+            format.text(value.utf8, in: &row)
         }
         return .value
     }

@@ -3,7 +3,8 @@ import Records
 
 /// Checks one input's records: the header against the declared columns (once), then each record's shape,
 /// fields and uniqueness. A record passes whole or is rejected with the first problem found; one that passes
-/// is written as COPY text as its fields are checked, so no value is held between the check and the row.
+/// is written through its `CopyRowFormat` as its fields are checked, so no value is held between the check
+/// and the row.
 public struct RowValidator {
     public enum Verdict {
         case accepted
@@ -35,8 +36,10 @@ public struct RowValidator {
     /// Per column: its `missing` spellings' bytes, and whether it is a category.
     private let missingSpellings: [[[UInt8]]]
     private let isCategory: [Bool]
-    /// Each column's type when records are written in binary COPY (`writeBinary`), nil for COPY text.
-    private var binaryTypes: [CopyBinary.ColumnType]?
+    /// How accepted records' values are written (`write(as:firstColumn:)`), and the COPY column the first
+    /// declared column is.
+    private var format = CopyRowFormat.text
+    private var firstColumn = 0
 
     /// Matches the source's columns to the declared ones by name; a missing, unknown or repeated column
     /// stops the load before any row is read. Records whose values of one of `uniqueKeys` repeat an earlier
@@ -115,21 +118,25 @@ public struct RowValidator {
         }
     }
 
-    /// Makes accepted records be written in binary COPY, each declared column as a column of its type
-    /// (`types`, in the order of `columns`), when every column's values have that binary form; returns
-    /// whether they do (if not, they stay COPY text).
-    public mutating func writeBinary(_ types: [CopyBinary.ColumnType]) -> Bool {
-        guard types.count == columns.count else { return false }
-        for (index, type) in types.enumerated() {
-            let writes = isCategory[index] ? type.integerRange != nil || type == .text : columns[index].type.writes(binary: type)
-            guard writes else { return false }
+    /// Makes accepted records' values be written in `format`, the declared columns as its columns from
+    /// `firstColumn` on, when every column's values have the binary form of its column there (a binary
+    /// format); returns whether they do (if not, the format stays as it was: COPY text unless set before).
+    public mutating func write(as format: CopyRowFormat, firstColumn: Int) -> Bool {
+        if let types = format.binaryTypes {
+            guard firstColumn >= 0, firstColumn + columns.count <= types.count else { return false }
+            for index in columns.indices {
+                let type = types[firstColumn + index]
+                let writes = isCategory[index] ? type.integerRange != nil || type == .text : columns[index].type.writes(binary: type)
+                guard writes else { return false }
+            }
         }
-        binaryTypes = types
+        self.format = format
+        self.firstColumn = firstColumn
         return true
     }
 
-    /// Checks `record` and, when it passes, appends its values to `row`: as COPY text, each followed by a tab,
-    /// or in binary COPY, each with its length (`writeBinary`); the caller begins and ends the row. A
+    /// Checks `record` and, when it passes, appends its values to `row` as fields of its format
+    /// (`write(as:firstColumn:)`); the caller begins and ends the row and writes the other columns. A
     /// rejected record leaves `row` as it was.
     public mutating func check(_ record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8]) -> Verdict {
         if let malformation = record.malformation {
@@ -181,22 +188,19 @@ public struct RowValidator {
         // By index, reading each column's properties in place: iterating the columns copied each one (its
         // name, type and spelling retained and released) for every field of every record.
         for index in columns.indices {
-            let binary = binaryTypes?[index]
-            let start = binary == nil ? row.count : CopyBinary.beginField(in: &row)
-            let encoded = encodeField(index, fields, of: record, context: context, appendingTo: &row, binary: binary, accepted: &accepted)
+            let column = firstColumn + index
+            let start = format.beginField(column, in: &row)
+            let encoded = encodeField(index, fields, of: record, context: context, appendingTo: &row, column: column, accepted: &accepted)
             switch encoded {
             case .invalid(let reason): return .rejected(field: columns[index].name, reason: reason)
-            case .null where binary != nil: CopyBinary.nullField(begunAt: start, in: &row)
-            case .null: CopyText.appendNull(to: &row)
-            case .value where binary != nil: CopyBinary.endField(begunAt: start, in: &row)
-            case .value: break
+            case .null: format.nullField(begunAt: start, in: &row)
+            case .value: format.endField(begunAt: start, in: &row)
             }
             for key in keysOf[index] {
                 // The value as sent, with its length in binary (` 01` and `1` are one integer key).
                 accepted.keys[key].append(contentsOf: row[start...])
                 accepted.keys[key].append(0)
             }
-            if binary == nil { row.append(UInt8(ascii: "\t")) }
         }
         return .accepted
     }
@@ -205,7 +209,7 @@ public struct RowValidator {
     @inline(__always)
     private func encodeField(
         _ index: Int, _ fields: SourceRecord.Fields, of record: SourceRecord, context: ValidationContext, appendingTo row: inout [UInt8],
-        binary: CopyBinary.ColumnType?, accepted: inout Accepted
+        column: Int, accepted: inout Accepted
     ) -> Encoded {
         let position = positions[index]
         if record.isNull(position) {
@@ -220,7 +224,7 @@ public struct RowValidator {
             return .invalid("value is \(field.count) bytes long, more than \(limit)")
         }
         guard isCategory[index] else {
-            let encoded = columns[index].type.encode(field, trimmed: trimmed, context: context, into: &row, binary: binary)
+            let encoded = columns[index].type.encode(field, trimmed: trimmed, context: context, into: &row, as: format, column: column)
             if case .value = encoded, let constraints = columns[index].constraints,
                 let problem = constraints.problem(trimmed, as: columns[index].type) {
                 return .invalid(problem)
@@ -239,11 +243,7 @@ public struct RowValidator {
             id = nextCategoryID[index]
             accepted.newLabels.append((index, Array(field)))
         }
-        if let binary, binary.integerRange != nil {
-            guard CopyBinary.appendInteger(id, as: binary, to: &row) else { return .invalid("category id \(id) does not fit the column") }
-        } else {
-            CopyText.appendInteger(id, to: &row)
-        }
+        guard format.integer(id, column: column, in: &row) else { return .invalid("category id \(id) does not fit the column") }
         return .value
     }
 }

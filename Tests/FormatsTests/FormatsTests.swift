@@ -31,6 +31,32 @@ import Testing
         }
     }
 
+    /// A whole row as a load writes it: a constant, a value, NULL and the line, in both formats. In text the
+    /// fields are tab-separated and escaped; in binary each has its length, a date column gets days since
+    /// 2000-01-01, and an integer past its column's type goes as eight bytes for the server to refuse.
+    @Test func test_a_copy_row_is_framed_and_typed_by_its_format() {
+        func row(_ format: CopyRowFormat, line: Int) -> [UInt8] {
+            var row: [UInt8] = []
+            format.beginRow(in: &row)
+            format.textField("2000-01-03", date: 2, column: 0, in: &row)
+            let start = format.beginField(1, in: &row)
+            format.text("a\tb".utf8, in: &row)
+            format.endField(begunAt: start, in: &row)
+            let null = format.beginField(2, in: &row)
+            format.text("dropped".utf8, in: &row)
+            format.nullField(begunAt: null, in: &row)
+            format.integerField(line, column: 3, in: &row)
+            format.endRow(in: &row)
+            return row
+        }
+        #expect(String(decoding: row(.text, line: 70_000), as: UTF8.self) == "2000-01-03\ta\\tb\t\\N\t70000\n")
+        let binary = CopyRowFormat(binaryTypes: [.date, .text, .text, .int2])
+        #expect(row(binary, line: 7) == [0, 4] + [0, 0, 0, 4, 0, 0, 0, 2] + [0, 0, 0, 3, 0x61, 0x09, 0x62] + [0xFF, 0xFF, 0xFF, 0xFF] + [0, 0, 0, 2, 0, 7])
+        #expect(row(binary, line: 70_000).suffix(12) == [0, 0, 0, 8, 0, 0, 0, 0, 0, 1, 0x11, 0x70])
+        var untouched: [UInt8] = []
+        #expect(binary.integer(70_000, column: 3, in: &untouched) == false && untouched.isEmpty)
+    }
+
     @Test func test_json_text_escapes_only_what_json_requires() {
         var buffer: [UInt8] = []
         JSONText.appendObject([("k\"", .string("Σ\n\u{1}/é")), ("n", .number("12")), ("b", .bool(true)), ("z", .null)], to: &buffer)

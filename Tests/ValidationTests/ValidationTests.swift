@@ -151,7 +151,8 @@ import Testing
         func binary(_ type: FieldType, _ text: String, as column: CopyBinary.ColumnType) -> [UInt8]? {
             var row: [UInt8] = []
             let bytes = Array(text.utf8)
-            guard case .value = bytes.withUnsafeBufferPointer({ type.encode($0, trimmed: $0.trimmingSpaces(), context: context, into: &row, binary: column) })
+            let format = CopyRowFormat(binaryTypes: [column])
+            guard case .value = bytes.withUnsafeBufferPointer({ type.encode($0, trimmed: $0.trimmingSpaces(), context: context, into: &row, as: format) })
             else { return nil }
             return row
         }
@@ -206,16 +207,19 @@ import Testing
             columns: [Column("id", .integer(1...9)), Column("sex", .category), Column("age", .integer(0...150), missing: "?"), Column("note", .optionalText)],
             uniqueKeys: [["id"]], source: source)
         validator.knowCategoryLabels([(id: 2, label: "Female"), (id: 1, label: "Male")], column: "sex")
-        var row = Array("prefix|".utf8)
+        // After one constant column; the caller ends each row.
+        let written = validator.write(as: .text, firstColumn: 1)
+        #expect(written)
+        var row = Array("prefix".utf8)
         var verdicts: [String] = []
         while let record = try source.next() {
             switch validator.check(record, context: context, appendingTo: &row) {
-            case .accepted: row.append(UInt8(ascii: "|"))
+            case .accepted: row.append(contentsOf: "|".utf8)
             case .rejected(let field, let reason): verdicts.append("\(record.line) \(field ?? "-"): \(reason)")
             }
         }
         #expect(String(decoding: row, as: UTF8.self)
-            == "prefix|1\t1\t7\tplain\t|2\t3\t30\t\\N\t|4\t4\t40\tz\t|6\t3\t\\N\ttab\\there\t|")
+            == "prefix\t1\t1\t7\tplain|\t2\t3\t30\t\\N|\t4\t4\t40\tz|\t6\t3\t\\N\ttab\\there|")
         #expect(verdicts == [
             "4 age: not a whole number",
             "6 sex: category \"male\" differs from the known \"Male\" only in upper and lower case",
@@ -236,7 +240,7 @@ import Testing
             columns: [Column("id", .integer(1...9)), Column("sex", .category), Column("born", .pastDate), Column("note", .optionalText)],
             uniqueKeys: [["id"]], source: source)
         validator.knowCategoryLabels([(id: 1, label: "Male")], column: "sex")
-        let binary = validator.writeBinary([.int2, .int4, .date, .text])
+        let binary = validator.write(as: CopyRowFormat(binaryTypes: [.int2, .int4, .date, .text]), firstColumn: 0)
         #expect(binary)
         var row: [UInt8] = []
         var rejected: [String] = []
@@ -250,7 +254,7 @@ import Testing
         #expect(validator.addedCategories[1].map(\.label) == ["Nobody"])
         // A type a value has no binary form for keeps the records in COPY text.
         var text = try RowValidator(name: "test", columns: [Column("w", .decimal(nonNegative: true))], source: CSVSource(input: try FileInput(path: file.path), header: ["w"]))
-        let decimalInBinary = text.writeBinary([.int8])
+        let decimalInBinary = text.write(as: CopyRowFormat(binaryTypes: [.int8]), firstColumn: 0)
         #expect(decimalInBinary == false)
     }
 
