@@ -79,7 +79,7 @@ let package = Package(
         // The report catalog, a plain table value, JSON/CSV/HTML renderers and the runner.
         .target(
             name: "Reporting",
-            dependencies: ["Postgres", "Formats", "Failures", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Postgres", "Formats", "Failures", "Scoring", .product(name: "Crypto", package: "swift-crypto")]),
         // Reports sent on: a report's rows PUT page by page to an HTTP ingestion endpoint, with idempotency keys
         // and retries.
         .target(
@@ -130,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "summary",
             dependencies: [
-                "CommandSupport", "Reporting", "Publishing", "Postgres", "Failures",
+                "CommandSupport", "Reporting", "Publishing", "Postgres", "Failures", "Schema",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Postgres", "Failures", "Ingestion", "Schema", "TestSupport", "IngestionAPIMock",
+                "Postgres", "Failures", "Ingestion", "Schema", "TestSupport", "IngestionAPIMock", "CommandSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

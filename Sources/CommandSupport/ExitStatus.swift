@@ -15,6 +15,28 @@ public enum ExitStatus {
     public static let noPermission: Int32 = 77 // EX_NOPERM: the role may not do what was asked
     public static let config: Int32 = 78       // EX_CONFIG: migrations or the SQL folder do not match the database
 
+    /// Every status the commands exit with, and what it says of any command. docs/commands.md says which
+    /// failure of which command gives it; a test holds its table to this one.
+    public static let all: [(status: Int32, meaning: String)] = [
+        (0, "done"),
+        (usage, "bad usage"),
+        (dataError, "the input's content is wrong (rows rejected, a bad header, an unusable model)"),
+        (noInput, "an input is missing or unreadable"),
+        (unavailable, "the database or an endpoint cannot be reached"),
+        (software, "anything else"),
+        (cannotCreate, "an output cannot or must not be written"),
+        (temporaryFailure, "other work held the data too long: try again"),
+        (remote, "an endpoint refused what was sent"),
+        (noPermission, "authentication failed or the role may not do that"),
+        (config, "a setting, the password file or the database's schema is wrong"),
+    ]
+
+    /// The statuses for a command's help, with where the details are.
+    public static var help: String {
+        "Exit status: " + all.map { "\($0.status) \($0.meaning)" }.joined(separator: "; ")
+            + ". Which failure gives which: docs/commands.md, Exit status."
+    }
+
     /// The error's one-line message, with a pointer to the likely cause where the server's words alone
     /// would leave a person guessing.
     public static func explain(_ error: Error) -> String {

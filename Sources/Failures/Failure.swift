@@ -1,6 +1,6 @@
 /// What failed, as every module's errors say it, so that one place (CommandSupport's exit statuses) can
 /// turn it into a command's exit status without knowing each error type.
-public enum Failure: Sendable, Equatable {
+public enum Failure: Sendable, Equatable, CaseIterable {
     /// The command was asked for something it cannot do (an unknown report, a bad argument).
     case usage
     /// The input's content is wrong: rows rejected, a bad header, a malformed model file.

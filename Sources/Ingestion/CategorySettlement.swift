@@ -1,11 +1,13 @@
 import Formats
 import Postgres
+import Schema
 import Validation
 
 /// The labels a load's records added to category lookup tables, numbered while the file streamed, made
 /// permanent before commit.
 struct CategorySettlement {
     let connection: Connection
+    let sql: SQLFolder
 
     /// The labels an input's records added to category lookups, as numbered while it streamed (by column
     /// index), each lookup table (by column index), and the table its rows were copied into.
@@ -38,11 +40,10 @@ struct CategorySettlement {
             }
             if !moves.isEmpty {
                 let idColumn = labels.idColumns[column]
-                try connection.query("""
-                    UPDATE \(identifier: labels.copyTable.schema, labels.copyTable.name) AS t SET \(identifier: idColumn) = m.to_id
-                    FROM jsonb_to_recordset(\(JSONText.text(.array(moves)))::jsonb) AS m(from_id integer, to_id integer)
-                    WHERE t.\(identifier: idColumn) = m.from_id
-                    """)
+                try connection.query(try sql.query(
+                    "ingest/move_category_ids.sql",
+                    variables: ["schema": labels.copyTable.schema, "table": labels.copyTable.name, "column": idColumn],
+                    [JSONText.text(.array(moves))]))
             }
             if !added.isEmpty {
                 try connection.query("SELECT ingest.add_categories(\(table)::regclass, \(JSONText.text(.array(added)))::jsonb)")

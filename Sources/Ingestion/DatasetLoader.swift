@@ -169,7 +169,7 @@ public struct DatasetLoader {
             let list = "{" + tables.joined(separator: ",") + "}"
             try connection.query("SELECT ingest.begin_replacement(\(list)::regclass[])")
         case .batch(let table, _):
-            try BatchPartition(schema: table.schema, table: table.table, connection: connection).begin(batch: batch)
+            try BatchPartition(schema: table.schema, table: table.table, connection: connection, sql: sql).begin(batch: batch)
         case .batchRows(let table, let column):
             // No read gate: loads of other values go on beside this one, and a reader sees this value's rows
             // before or after the load, whole.
@@ -188,7 +188,7 @@ public struct DatasetLoader {
         case .batchRows:
             try connection.lockForTransaction("pgpipe:dataset:\(dataset.name):\(batch)")
         case .batch(let table, _):
-            try BatchPartition(schema: table.schema, table: table.table, connection: connection).lock(batch: batch)
+            try BatchPartition(schema: table.schema, table: table.table, connection: connection, sql: sql).lock(batch: batch)
         }
     }
 
@@ -199,12 +199,12 @@ public struct DatasetLoader {
     private func swapIn(_ replacement: Replacement, batch: String, newLabels: [CategorySettlement.NewLabels], staged: Int) throws -> MergeCounts? {
         switch replacement {
         case .everything:
-            for labels in newLabels { try CategorySettlement(connection: connection).settle(labels) }
+            for labels in newLabels { try CategorySettlement(connection: connection, sql: sql).settle(labels) }
             try connection.query("SELECT ingest.end_replacement()")
         case .batch(let table, let delete):
-            let partition = BatchPartition(schema: table.schema, table: table.table, connection: connection)
+            let partition = BatchPartition(schema: table.schema, table: table.table, connection: connection, sql: sql)
             try partition.closeReadGate()
-            for labels in newLabels { try CategorySettlement(connection: connection).settle(labels) }
+            for labels in newLabels { try CategorySettlement(connection: connection, sql: sql).settle(labels) }
             try connection.execute(script: delete)
             try partition.swapIn(batch: batch)
         case .batchRows, .none:
@@ -377,7 +377,7 @@ public struct DatasetLoader {
     /// incoming table.
     private func copyTarget(of input: DatasetInput, dataset: Dataset, batch: String?) -> (schema: String, name: String) {
         guard case .batch(let table, _) = dataset.replacement, input.copyTable == table, let batch else { return input.copyTable }
-        return (table.schema, BatchPartition(schema: table.schema, table: table.table, connection: connection).incoming(batch: batch))
+        return (table.schema, BatchPartition(schema: table.schema, table: table.table, connection: connection, sql: sql).incoming(batch: batch))
     }
 
     /// Reads a reference's keys in the load's transaction, after the inputs that fill the tables it reads.

@@ -13,12 +13,9 @@ import Scoring
 /// metrics next to the majority-class baseline in accident.model_metrics, replacing that model's rows.
 public struct AccidentTrainer {
     public static let modelName = "accident_severity_logistic"
-    static let attributes = [
-        "police_force", "officer_attended", "light_conditions", "weather_conditions", "road_surface_conditions",
-        "special_conditions_at_site", "carriageway_hazards", "urban_or_rural_area",
-    ]
-    /// Severity codes in class order: 1 fatal, 2 serious, 3 slight.
-    static let severities = [1, 2, 3]
+    static let attributes = AccidentSeverityModel.inputs
+    /// Severity codes in class order.
+    static let severities = AccidentSeverityModel.severities.map(\.code)
 
     let connection: Connection
     let sql: SQLFolder
@@ -81,7 +78,9 @@ public struct AccidentTrainer {
         ).rows[0].decode(String?.self, 0) ?? ""
         let registered = try ModelRegistry(connection: connection, sql: sql).register(
             name: Self.modelName, kind: "logistic_regression",
-            definition: definition(model, features: features, classWeights: classWeights, trainingData: trainingData),
+            definition: try AccidentSeverityModel(
+                model, features: features, classWeights: classWeights, seed: seed, testShare: testShare, trainingData: trainingData
+            ).json(),
             featureNames: features, sourceFile: nil, referenceBatch: "ingest run \(trainingRun)")
 
         let probabilities = examples.map { model.probabilities(active($0)) }
@@ -106,26 +105,6 @@ public struct AccidentTrainer {
             let held = Int((Double(members.count) * testShare).rounded(.toNearestOrEven))
             for member in members.prefix(held) { examples[member.index].isTest = true }
         }
-    }
-
-    private func definition(_ model: LogisticRegression, features: [String], classWeights: [Double], trainingData: String) -> String {
-        func numbers<Values: Sequence<Double>>(_ values: Values) -> JSONText.Value { .array(values.map { .number("\($0)") }) }
-        let rows = (0..<model.classCount).map { c in
-            numbers(model.coefficients[(c * model.featureCount)..<((c + 1) * model.featureCount)])
-        }
-        var json: [UInt8] = []
-        JSONText.appendObject([
-            ("kind", .string("multinomial logistic regression, L2 C=1, balanced class weights")),
-            ("classes", .array(Self.severities.map { .number(String($0)) })),
-            ("features", .array(features.map(JSONText.Value.string))),
-            ("coefficients", .array(rows)),
-            ("intercepts", numbers(model.intercepts)),
-            ("class_weights", numbers(classWeights)),
-            ("seed", .number(String(seed))),
-            ("test_share", .number("\(testShare)")),
-            ("training_data", .string(trainingData)),
-        ], to: &json)
-        return String(decoding: json, as: UTF8.self)
     }
 
     private func store(

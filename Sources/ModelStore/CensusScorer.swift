@@ -19,8 +19,7 @@ public struct ScoringResult: Sendable {
 /// Rows stream from one session's COPY TO into the other's COPY FROM, scored a block of 1,024 at a time, so
 /// memory does not grow with the batch.
 public struct CensusScorer {
-    /// The inputs census.predictions has columns for, in its column order.
-    static let inputs = ["age", "sex", "marital_stat", "education", "tax_filer_stat"]
+    static let inputs = CensusIncomeModel.inputs
 
     /// The session the inputs are streamed from while `writer` copies the predictions in; nil reads them on
     /// `writer` itself, inside the transaction it holds open (a load scoring the batch it has not committed).
@@ -39,7 +38,7 @@ public struct CensusScorer {
     /// How the model's features are read from the census inputs; throws when the model's features are not
     /// the census inputs' (so a command can check a model before it loads anything).
     public static func encoder(for model: XGBoostModel) throws -> OneHotEncoder {
-        try OneHotEncoder(featureNames: model.featureNames, numeric: ["age"], categorical: Array(inputs.dropFirst()))
+        try OneHotEncoder(featureNames: model.featureNames, numeric: CensusIncomeModel.numericInputs, categorical: CensusIncomeModel.categoricalInputs)
     }
 
     /// Scores `batch`; `then` runs in the same transaction once the predictions are in place (recording the
@@ -55,7 +54,7 @@ public struct CensusScorer {
             try (reader ?? writer).query("SELECT set_config('pgpipe.batch', \(batch), \(reader == nil))")
             // The batch's predictions are rebuilt apart, other models' rows carried over, and swapped in;
             // other batches are scored (and loaded) alongside.
-            let predictions = BatchPartition(schema: "census", table: "predictions", connection: writer)
+            let predictions = BatchPartition(schema: "census", table: "predictions", connection: writer, sql: sql)
             try predictions.lock(batch: batch)
             let spill = try reader == nil ? Spill(writer, select) : nil
             try predictions.begin(batch: batch)

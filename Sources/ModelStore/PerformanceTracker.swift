@@ -48,7 +48,7 @@ public struct PerformanceTracker {
             : recorded.first.map { try $0.decode(Double.self, 0) } ?? metricsOf(batch: reference, model: model).accuracy
         let actual = try buckets(batch: batch, model: model)
         let expected = reference == batch ? actual : try buckets(batch: reference, model: model)
-        let stability = CensusScorer.inputs.map { input in
+        let stability = CensusIncomeModel.inputs.map { input in
             (input, populationStabilityIndex(actual: actual[input, default: [:]], expected: expected[input, default: [:]]))
         }
         let maxPSI = stability.map(\.1).max() ?? 0
@@ -77,10 +77,7 @@ public struct PerformanceTracker {
     /// for 5 billion rows and probes an index a million times (2.4 s); the two are one to one, in the same
     /// order, so the statement runs without nested loops (a merge join of the two key indexes, 1.0 s).
     private func metricsOf(batch: String, model: RegisteredModel) throws -> ClassificationMetrics {
-        try connection.query("""
-            SELECT set_config('pgpipe.model', \(String(model.id)), true), set_config('pgpipe.batch', \(batch), true),
-                   set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true)
-            """)
+        try connection.query(try sql.query("census/tracking_settings.sql", [String(model.id), batch]))
         defer { for setting in ["enable_nestloop", "jit"] { _ = try? connection.query("RESET \(unescaped: setting)") } }
         var probabilities: [Double] = [], actual: [Bool] = []
         _ = try connection.copyOut(try sql.query("census/scored_outcomes.sql")) { row in
@@ -108,15 +105,14 @@ public struct PerformanceTracker {
     }
 
     /// Counts per bucket of every input in a batch, in one pass (a grouping set per input): ten-year bands for
-    /// age, the category (NULL included) otherwise.
+    /// a numeric input (age), the category (NULL included) otherwise.
     private func buckets(batch: String, model: RegisteredModel) throws -> [String: [String: Int]] {
-        let inputs = CensusScorer.inputs
-        let buckets = inputs.map { $0 == "age" ? "(age / 10 * 10)::text" : "coalesce(\(Identifier.quoted($0)), '(missing)')" }
-        let rows = try connection.query("""
-            SELECT GROUPING(\(unescaped: buckets.joined(separator: ", "))), \(unescaped: buckets.joined(separator: ", ")), count(*)
-            FROM census.predictions WHERE model_id = \(model.id) AND batch_date = \(batch)::date
-            GROUP BY GROUPING SETS (\(unescaped: buckets.map { "(\($0))" }.joined(separator: ", ")))
-            """).rows
+        let inputs = CensusIncomeModel.inputs
+        let buckets = inputs.map { CensusIncomeModel.numericInputs.contains($0) ? "(\(Identifier.quoted($0)) / 10 * 10)::text" : "coalesce(\(Identifier.quoted($0)), '(missing)')" }
+        let rows = try connection.query(try sql.query(
+            "census/input_buckets.sql",
+            fragments: ["buckets": buckets.joined(separator: ", "), "bucket_sets": buckets.map { "(\($0))" }.joined(separator: ", ")],
+            [model.id, batch])).rows
         var counts: [String: [String: Int]] = [:]
         for row in rows {
             // GROUPING has a bit set for each bucket the row is not grouped by, the first bucket's highest: each

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Scoring
 
 /// accident_model_card.html: the accident-severity model's card, the exploratory analysis behind it and how
 /// well it does, as one self-contained page (inline CSS and SVG, no script): class balance, the baseline, the
@@ -11,7 +12,7 @@ public enum AccidentModelCard: ReportPage {
         "accident_severity_balance", "accident_model_metrics", "accident_model_calibration",
         "accident_model_coefficients", "accident_attribute_severity",
     ]
-    static let severities = ["fatal", "serious", "slight"]
+    static let severities = AccidentSeverityModel.severities.map(\.name)
     static let colours = ["fatal": "#b2182b", "serious": "#ef8a62", "slight": "#67a9cf"]
 
     public static func render(_ tables: [String: Table]) -> String {

@@ -10,11 +10,13 @@ public struct BatchPartition {
     public let schema: String
     public let table: String
     let connection: Connection
+    let sql: SQLFolder
 
-    public init(schema: String, table: String, connection: Connection) {
+    public init(schema: String, table: String, connection: Connection, sql: SQLFolder) {
         self.schema = schema
         self.table = table
         self.connection = connection
+        self.sql = sql
     }
 
     /// The table (in `schema`) the batch's rows are written to until `swapIn`.
@@ -36,11 +38,7 @@ public struct BatchPartition {
             .rows[0].decode(Bool.self, 0)
         try connection.lockForTransaction("pgpipe:table:\(qualifiedName)", shared: !replacing)
         guard replacing else { return }
-        for row in try connection.query("""
-            SELECT c.relnamespace::regnamespace::text, c.relname FROM ingest.batch_references r JOIN pg_class c ON c.oid = r.referencing
-            WHERE r.referenced = \(qualifiedName)::regclass ORDER BY 1, 2
-            """
-        ).rows { try connection.lockForTransaction("pgpipe:table:\(Identifier.quoted(try row.decode(String.self, 0), try row.decode(String.self, 1)))") }
+        for row in try connection.query(try sql.query("ingest/batch_referencing_tables.sql", [qualifiedName])).rows { try connection.lockForTransaction("pgpipe:table:\(Identifier.quoted(try row.decode(String.self, 0), try row.decode(String.self, 1)))") }
     }
 
     public func begin(batch: String) throws {

@@ -111,13 +111,10 @@ public struct ModelLoader: Sendable {
                         id: id, name: name, version: version, model: try XGBoostModel(json: definition), threshold: try row.decode(Double.self, 5),
                         trainingData: "model file sha256 \(try row.decode(String.self, 6))\(file)", metrics: try censusMetrics(id, connection)))
                 case "logistic_regression":
-                    let stored = try JSONDecoder().decode(StoredLogisticRegression.self, from: definition)
-                    let model = try LogisticRegression(
-                        classCount: stored.classes.count, featureCount: stored.features.count,
-                        coefficients: stored.coefficients.flatMap { $0 }, intercepts: stored.intercepts)
+                    let stored = try AccidentSeverityModel(json: definition)
                     served.append(.accident(
-                        id: id, name: name, version: version, model: model, features: stored.features, classes: stored.classes,
-                        labels: try accidentLabels(connection), trainingData: stored.training_data, metrics: try accidentMetrics(id, connection)))
+                        id: id, name: name, version: version, model: try stored.model(), features: stored.features, classes: stored.classes,
+                        labels: try accidentLabels(connection), trainingData: stored.trainingData, metrics: try accidentMetrics(id, connection)))
                 default:
                     logger.warning("model \(name) v\(version): kind not served")
                 }
@@ -127,14 +124,6 @@ public struct ModelLoader: Sendable {
             }
         }
         return (served, newest, failed)
-    }
-
-    private struct StoredLogisticRegression: Decodable {
-        let classes: [Int]
-        let features: [String]
-        let coefficients: [[Double]]
-        let intercepts: [Double]
-        let training_data: String?
     }
 
     private func censusMetrics(_ id: Int, _ connection: Connection) throws -> [(String, Double)] {
@@ -151,7 +140,7 @@ public struct ModelLoader: Sendable {
 
     private func accidentLabels(_ connection: Connection) throws -> [String: [String: String]] {
         var labels: [String: [String: String]] = [:]
-        for input in ServedModel.accidentInputs {
+        for input in AccidentSeverityModel.inputs {
             labels[input] = Dictionary(
                 try connection.query("SELECT code::text, label FROM \(identifier: "accident", input)").rows
                     .map { (try $0.decode(String.self, 0), try $0.decode(String.self, 1)) }) { first, _ in first }

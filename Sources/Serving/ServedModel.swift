@@ -46,31 +46,24 @@ public struct ServedModel: Sendable {
     /// The record fields, as a person names them.
     public var inputs: [String] {
         switch predictor {
-        case .census: ServedModel.censusInputs
-        case .accident: ServedModel.accidentInputs
+        case .census: CensusIncomeModel.inputs
+        case .accident: AccidentSeverityModel.inputs
         }
     }
 
-    static let censusInputs = ["age", "sex", "marital_stat", "education", "tax_filer_stat"]
-    static let accidentInputs = [
-        "police_force", "officer_attended", "light_conditions", "weather_conditions", "road_surface_conditions",
-        "special_conditions_at_site", "carriageway_hazards", "urban_or_rural_area",
-    ]
-    static let severityNames = [1: "fatal", 2: "serious", 3: "slight"]
-
     /// The census XGBoost model: its features must be age and one-hot columns of the four categories.
     public static func census(id: Int = 0, name: String, version: Int, model: XGBoostModel, threshold: Double, trainingData: String?, metrics: [(String, Double)]) throws -> ServedModel {
-        let encoder = try OneHotEncoder(featureNames: model.featureNames, numeric: ["age"], categorical: Array(censusInputs.dropFirst()))
+        let encoder = try OneHotEncoder(featureNames: model.featureNames, numeric: CensusIncomeModel.numericInputs, categorical: CensusIncomeModel.categoricalInputs)
         // The model's columns keep the file's spelling (" Female"); a person writes "Female".
         let spellings = encoder.categories.map { spellings in
             Dictionary(spellings.map { ($0.trimmingCharacters(in: .whitespaces), $0) }) { first, _ in first }
         }
-        let categories = zip(censusInputs.dropFirst(), spellings).map { input, spellings in
+        let categories = zip(CensusIncomeModel.categoricalInputs, spellings).map { input, spellings in
             FormField(name: input, choices: spellings.keys.sorted().map { ($0, $0) }, numeric: false)
         }
         return ServedModel(
             id: id, name: name, version: version, kind: "xgboost", features: model.featureNames, trainingData: trainingData, metrics: metrics,
-            form: [FormField(name: "age", choices: [], numeric: true)] + categories,
+            form: CensusIncomeModel.numericInputs.map { FormField(name: $0, choices: [], numeric: true) } + categories,
             predictor: .census(model, encoder, spellings: spellings, threshold: threshold))
     }
 
@@ -81,7 +74,7 @@ public struct ServedModel: Sendable {
     ) -> ServedModel {
         ServedModel(
             id: id, name: name, version: version, kind: "logistic_regression", features: features, trainingData: trainingData, metrics: metrics,
-            form: accidentInputs.map { input in
+            form: AccidentSeverityModel.inputs.map { input in
                 let codes = (labels[input] ?? [:]).sorted { (Int($0.key) ?? .max, $0.key) < (Int($1.key) ?? .max, $1.key) }
                 return FormField(name: input, choices: codes.map { ($0.key, $0.value) }, numeric: true)
             },
@@ -161,7 +154,7 @@ public struct ServedModel: Sendable {
             case let other?: errors.append(.init(record: index, field: "age", reason: "not a whole number (\(other.kind))"))
             }
             var unknown: [String] = []
-            for (offset, input) in Self.censusInputs.dropFirst().enumerated() {
+            for (offset, input) in CensusIncomeModel.categoricalInputs.enumerated() {
                 switch fields[input] {
                 case .string(let text)?:
                     if let reason = text.unstorable { errors.append(.init(record: index, field: input, reason: reason)); continue }
@@ -177,7 +170,7 @@ public struct ServedModel: Sendable {
             return .features(encoder.encode(values).0, unknown: unknown)
         case .accident(let model, let position, let labels, let classes):
             var active: [Int] = [], unknown: [String] = []
-            for input in Self.accidentInputs {
+            for input in AccidentSeverityModel.inputs {
                 let code: String
                 switch fields[input] {
                 case .number(let number)?:
@@ -215,8 +208,8 @@ public struct ServedModel: Sendable {
             let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
             return .success([
                 ("model", .string(name)), ("version", .number(String(version))),
-                ("probabilities", .object(classes.indices.map { (Self.severityNames[classes[$0]] ?? String(classes[$0]), .double(probabilities[$0])) })),
-                ("label", .string(Self.severityNames[classes[best]] ?? String(classes[best]))), ("severity", .number(String(classes[best]))),
+                ("probabilities", .object(classes.indices.map { (AccidentSeverityModel.name(ofSeverity: classes[$0]), .double(probabilities[$0])) })),
+                ("label", .string(AccidentSeverityModel.name(ofSeverity: classes[best]))), ("severity", .number(String(classes[best]))),
                 ("unknown_inputs", .array(unknown.map(JSONText.Value.string))),
             ])
         }

@@ -38,8 +38,7 @@ struct AccidentSources: ParsableCommand {
                 opened, batch: nil, settings: ["prefer": prefer.rawValue],
                 defaultRejects: "\(dataDir)/accidents_rejects.jsonl", database: database, logger: logger)
             if result.status.committed {
-                let kinds = try connection.query(
-                    "SELECT kind, count(*) FROM accident.reconciliation GROUP BY kind ORDER BY kind").rows
+                let kinds = try connection.query(try database.sqlFolder.query("accidents/reconciliation_kinds.sql")).rows
                 let summary = try kinds.map { "\(try $0.decode(String.self, 0)) \(try $0.decode(Int.self, 1))" }
                 print("reconciliation: " + (summary.isEmpty ? "the sources agree" : summary.joined(separator: ", ")))
                 if !noTrain {

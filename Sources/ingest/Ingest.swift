@@ -17,13 +17,7 @@ struct Ingest: ParsableCommand {
             from the file DATABASE_PASSWORD_FILE names. Applies the migrations in sql/migrations that the \
             database lacks before loading (as the administrator; the pgpipe_ingest role only checks them).
 
-            Exit status: 0 every row loaded; 65 rows were rejected, a header is wrong, a model unusable, or the \
-            load refused as far smaller than the last (--shrink-limit); 66 an input file is missing, not a \
-            regular file or unreadable; 69 the database is unreachable or did not answer in time; 64 bad usage; \
-            73 the rejects file cannot or must not be written; 77 authentication failed or the role may not do \
-            that; 78 a connection setting or the password file is wrong, an applied migration was edited, one is \
-            missing and this role may not apply it, or --sql names the wrong folder.
-            """,
+            """ + ExitStatus.help,
         subcommands: [Load.self, Plan.self, Apply.self, Infer.self, CensusBatch.self, CensusSplit.self, Score.self, AccidentSources.self, WindSources.self, LoadAll.self, Migrate.self, Datasets.self],
         defaultSubcommand: Load.self)
 }
@@ -51,7 +45,7 @@ struct DatabaseOptions: ParsableArguments {
     /// A session whose lock waits end after --lock-timeout.
     func connect() throws -> Connection {
         let session = try connection.connect()
-        try session.query("SELECT set_config('lock_timeout', \(String(Int(lockTimeout * 1000))), false)")
+        try session.query(try sqlFolder.query("ingest/set_lock_timeout.sql", [String(Int(lockTimeout * 1000))]))
         return session
     }
 
@@ -79,7 +73,7 @@ struct ShardOptions: ParsableArguments {
         let conninfo: String
         do {
             let router = try Connection(PostgresConfiguration.resolve(url: coordinator, environment: ProcessInfo.processInfo.environment))
-            conninfo = try router.query("SELECT shards.route(\(batch)::date, \(place))").rows[0].decode(String.self, 0)
+            conninfo = try router.query(try database.sqlFolder.query("ingest/shard_route.sql", [batch, place])).rows[0].decode(String.self, 0)
         } catch let error as PostgresError where error.sqlState == "P0002" {
             throw InputError(path: "census batch \(batch)", reason: "no such batch: the coordinator has it on no shard")
         } catch let error as PostgresError where ["42883", "3F000"].contains(error.sqlState) {

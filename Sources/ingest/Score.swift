@@ -38,7 +38,7 @@ struct Score: ParsableCommand {
             let database = try shards.routed(database, batch: batchDate.description, place: false, logger: logger)
             let connection = try database.connect()
             try database.migrate(connection, logger: logger)
-            let loaded = try connection.query("SELECT EXISTS (SELECT FROM census.persons WHERE batch_date = \(batchDate.description)::date)")
+            let loaded = try connection.query(try database.sqlFolder.query("census/batch_loaded.sql", [batchDate.description]))
             guard try loaded.rows[0].decode(Bool.self, 0) else {
                 throw InputError(path: "census batch \(batchDate)", reason: "no such batch: no census records were loaded with that date")
             }
@@ -48,8 +48,7 @@ struct Score: ParsableCommand {
                 ?? registry.registerXGBoost(name: model.modelName, path: model.model)
             if let referenceBatch {
                 // Checked before it is stored: a reference nothing was scored on would fail every later score.
-                let scored = try connection.query(
-                    "SELECT EXISTS (SELECT FROM census.predictions WHERE model_id = \(registered.id) AND batch_date = \(referenceBatch.description)::date)")
+                let scored = try connection.query(try database.sqlFolder.query("census/batch_scored.sql", [registered.id, referenceBatch.description]))
                 let hasPredictions = try scored.rows[0].decode(Bool.self, 0)
                 guard referenceBatch == batchDate || hasPredictions else {
                     throw InputError(path: "census batch \(referenceBatch)", reason: "--reference-batch: \(model.modelName) v\(registered.version) has scored no such batch; score it first, or choose one it has scored")
@@ -61,10 +60,10 @@ struct Score: ParsableCommand {
                 database: database, logger: logger
             ) {
                 guard let referenceBatch else { return }
-                try connection.query("UPDATE ml.models SET reference_batch = \(referenceBatch.description) WHERE model_id = \(registered.id)")
+                try connection.query(try database.sqlFolder.query("models/set_reference_batch.sql", [registered.id, referenceBatch.description]))
             }
             print("scored \(result.rows), unknown category \(result.unknownCategoryRows)")
-            let lsn = try connection.query("SELECT pg_current_wal_insert_lsn()::text").rows[0].decode(String.self, 0)
+            let lsn = try connection.query(try database.sqlFolder.query("ingest/wal_position.sql")).rows[0].decode(String.self, 0)
             logger.info("scores committed at WAL \(lsn); on a replica, summary --after-lsn \(lsn) reads once it is replayed")
             return 0
         }

@@ -44,10 +44,7 @@ struct WindSources: ParsableCommand {
             let (result, connection) = try options.load(
                 opened, batch: nil, defaultRejects: "\(dataDir)/wind_rejects.jsonl", database: database, logger: logger)
             if result.status.committed {
-                let row = try connection.query("""
-                    SELECT (SELECT count(*) FROM wind.half_hours), (SELECT count(*) FROM wind.half_hours WHERE imputed),
-                           (SELECT count(*) FROM wind.order_periods), (SELECT count(*) FROM wind.quality)
-                    """).rows[0]
+                let row = try connection.query(try database.sqlFolder.query("wind/load_counts.sql")).rows[0]
                 print("wind: \(try row.decode(Int.self, 0)) half-hours (\(try row.decode(Int.self, 1)) with imputed values), \(try row.decode(Int.self, 2)) order periods, \(try row.decode(Int.self, 3)) quality findings (report wind_quality)")
             }
             try result.recordCommitLSN(connection: connection, database: database, logger: logger)

@@ -6,6 +6,7 @@ import Logging
 import Postgres
 import Publishing
 import Reporting
+import Schema
 
 @main
 struct Summary: ParsableCommand {
@@ -17,14 +18,6 @@ struct Summary: ParsableCommand {
             Connects with --database-url, else DATABASE_URL, else libpq's PG* variables; the password may come \
             from the file DATABASE_PASSWORD_FILE names. The pgpipe_summary role has all it needs.
 
-            Exit status: 0 written; 64 an unknown report name, or --wait-for-run / --after-lsn name what can never \
-            be read (a run that committed nothing, a position past the primary's WAL); 66 the reports folder is \
-            missing; 69 the database is unreachable, or with --put the endpoint kept failing; 73 an output file \
-            cannot or must not be written (a directory, a device); 75 loads held the data past --wait-for-loads, or \
-            a standby had not replayed --wait-for-run / --after-lsn / --primary-url within --replay-timeout; 76 with --put the \
-            endpoint refused a page; 77 authentication failed or the role may not read a table; 78 a connection \
-            setting or the password file is wrong, --put was asked of a standby, or --primary-url names one.
-
             On a hot standby, --wait-for-run RUN (or --after-lsn LSN, as ingest logs them) reads once the standby \
             has replayed all that run wrote, so a report never lags the load before it; on the primary it waits \
             only for a run still running. --primary-url URL waits for all the primary had written when summary \
@@ -34,7 +27,8 @@ struct Summary: ParsableCommand {
             of --page-size rows, each with an Idempotency-Key of the wind load, the page count and the page; a \
             page is retried on 429, 5xx, a timeout or a failed connection. Every page's outcome is recorded in \
             wind.deliveries, acknowledged or not, before the next is sent. The files are written either way.
-            """)
+
+            """ + ExitStatus.help)
 
     @Argument(help: "Reports to run, by file name without .sql. Default: all of them.")
     var reports: [String] = []
@@ -44,6 +38,9 @@ struct Summary: ParsableCommand {
 
     @Option(help: "The folder of report queries.")
     var reportsDir = "sql/reports"
+
+    @Option(help: "The folder of pgpipe's SQL, whose queries/ record what --put sent.")
+    var sql = "sql"
 
     @Option(help: "Seconds to wait for loads that are replacing data before giving up (exit 75).")
     var waitForLoads = 600
@@ -125,7 +122,7 @@ struct Summary: ParsableCommand {
         }
         try ReplayWait(connection: database, timeout: replayTimeout).wait(for: targets)
         let tables = try ReportRunner(connection: database, outputDirectory: output, waitForLoads: waitForLoads).run(
-            selected, alsoRead: publishing ? ["load_run": Self.latestWindLoad] : [:]
+            selected, alsoRead: publishing ? ["load_run": try SQLFolder(root: sql).query("wind/latest_load.sql")] : [:]
         ) { written in
             logger.info("\(written.report): \(written.rows) rows → \(written.files.joined(separator: ", "))")
         }
@@ -148,9 +145,9 @@ struct Summary: ParsableCommand {
 
     /// The report sent on with --put, and the wind load its rows come from, read in the reports' snapshot.
     static let published = "wind_orders_joined"
-    static let latestWindLoad: SQLQuery = "SELECT max(run_id) FROM ingest.runs WHERE dataset = 'wind' AND status IN ('loaded', 'loaded_with_rejects')"
 
     private func publish(_ table: Table, loadRun: Int64?, database: Connection, logger: Logger) throws {
+        let sql = SQLFolder(root: self.sql)
         guard let loadRun else {
             throw DataError(path: Self.published, reason: "--put: no committed wind load to send; run `ingest wind` first")
         }
@@ -160,23 +157,15 @@ struct Summary: ParsableCommand {
         let settings = PagedPut.Settings(url: url, pageSize: pageSize, attempts: putAttempts, firstRetryDelay: putRetryDelay, timeout: putTimeout)
         // Pages the endpoint took before, for this load, are not sent again unless asked.
         let acknowledged: Set<String> = putResend ? [] : Set(try database.query(
-            "SELECT idempotency_key FROM wind.deliveries WHERE load_run = \(loadRun) AND url = \(settings.shownURL) AND acknowledged"
+            try sql.query("wind/acknowledged_pages.sql", [loadRun, settings.shownURL])
         ).rows.map { try $0.decode(String.self, 0) })
         let (pages, sent) = try PagedPut(settings: settings, logger: logger).send(table, report: Self.published, loadRun: loadRun, acknowledged: acknowledged) { outcome in
-            try database.query(SQLQuery.recordDelivery(outcome, url: settings.shownURL, loadRun: loadRun))
+            try database.query(try sql.query("wind/record_delivery.sql", [
+                loadRun, settings.shownURL, outcome.page, outcome.pages, outcome.rows, outcome.idempotencyKey, outcome.status,
+                outcome.acknowledged, outcome.attempts, outcome.milliseconds, outcome.error,
+            ]))
         }
         let before = pages - sent
         print("\(Self.published): \(table.rowCount) rows in \(pages) pages, each acknowledged by \(settings.shownURL)\(before > 0 ? " (\(before) of them in an earlier run, not sent again)" : "")")
-    }
-}
-
-extension SQLQuery {
-    /// One page's outcome as a row of wind.deliveries.
-    static func recordDelivery(_ outcome: PagedPut.PageOutcome, url: String, loadRun: Int64) -> SQLQuery {
-        """
-        INSERT INTO wind.deliveries (load_run, url, page, pages, rows, idempotency_key, status, acknowledged, attempts, response_ms, error)
-        VALUES (\(loadRun), \(url), \(outcome.page), \(outcome.pages), \(outcome.rows), \(outcome.idempotencyKey), \(outcome.status),
-                \(outcome.acknowledged), \(outcome.attempts), \(outcome.milliseconds), \(outcome.error))
-        """
     }
 }
