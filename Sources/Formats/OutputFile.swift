@@ -95,6 +95,17 @@ public final class OutputFile {
         unlink(partialPath)
     }
 
+    /// Ends a file that has nothing to hold: the partial file is removed, and so is an earlier run's file at
+    /// the final name (a regular file, as `init` and this check find it), so no empty file is left and an old
+    /// one never passes for this run's.
+    public func withdraw() throws {
+        discard()
+        try Self.checkTarget(path)
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw OutputError(path: path, reason: "cannot remove the earlier run's file: \(Self.reason())")
+        }
+    }
+
     /// Writes `bytes` as the whole file.
     public static func replace(_ path: String, with bytes: [UInt8]) throws {
         let file = try OutputFile(path: path)

@@ -9,6 +9,9 @@ import Validation
 /// What a load did: its counts, how it ended, and the ledger's run id.
 public struct LoadResult: Sendable {
     public let run: Int64
+    /// The dataset, and the batch for a batch-wise one.
+    public let dataset: String
+    public let batch: String?
     public let status: LoadStatus
     public let counts: LoadCounts
     public let rejectsFile: String
@@ -89,7 +92,7 @@ public struct DatasetLoader {
             counts.notStored = notStored
             try ledger.finish(run: run, status: status, counts: counts, message: message)
             if let merged { try ledger.recordMerge(run: run, merged) }
-            return LoadResult(run: run, status: status, counts: counts, rejectsFile: rejectsPath, message: message, merge: merged)
+            return LoadResult(run: run, dataset: opened.dataset.name, batch: batch, status: status, counts: counts, rejectsFile: rejectsPath, message: message, merge: merged)
         }
         do {
             return try connection.withTransaction {
@@ -329,7 +332,7 @@ public struct DatasetLoader {
         }
         for script in input.after { try run(script) }
         let lines = counts.lines.map { " (\(counts.read) records from \($0) lines)" } ?? ""
-        logger.info("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)\(lines)")
+        logger.debug("\(input.name): \(counts.summaryLine) from \(open.source.sourceName)\(lines)")
         let csv = open.source as? CSVSource
         let headerLines = csv?.nonDataLines ?? 0
         if let lines = counts.lines, lines != counts.read + headerLines {

@@ -49,9 +49,10 @@ final class RejectRecorder {
         try file.write(line)
     }
 
-    /// Closes the file and moves it to its final name.
+    /// Closes the file and moves it to its final name; a load without rejects leaves no file, and removes
+    /// the one an earlier load left there.
     func finish() throws {
-        try file.commit()
+        if stored == 0 && notStored == 0 { try file.withdraw() } else { try file.commit() }
     }
 
     /// Closes and removes the unfinished file.

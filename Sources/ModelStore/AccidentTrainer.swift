@@ -92,7 +92,7 @@ public struct AccidentTrainer {
             actual: test.map(\.label), probabilities: test.map { _ in priors }, classCount: Self.severities.count)
         try store(registered, examples: examples, probabilities: probabilities, test: testMetrics, baseline: baseline,
                   train: MulticlassMetrics(actual: training.map(\.label), probabilities: zip(examples, probabilities).filter { !$0.0.isTest }.map(\.1), classCount: Self.severities.count))
-        logger.info("trained \(Self.modelName) v\(registered.version) on \(training.count) accidents: test balanced accuracy \(testMetrics.balancedAccuracy), log loss \(testMetrics.logLoss) (majority class: \(baseline.balancedAccuracy), \(baseline.logLoss))")
+        logger.debug("trained \(Self.modelName) v\(registered.version) on \(training.count) accidents: test balanced accuracy \(testMetrics.balancedAccuracy), log loss \(testMetrics.logLoss) (majority class: \(baseline.balancedAccuracy), \(baseline.logLoss))")
         return Result(model: registered, test: testMetrics, baseline: baseline)
     }
 

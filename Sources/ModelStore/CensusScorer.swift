@@ -78,7 +78,7 @@ public struct CensusScorer {
             try predictions.swapIn(batch: batch)
             try then(ScoringResult(rows: rows, unknownCategoryRows: unknown))
         }
-        logger.info("scored batch \(batch) with \(registered.name) v\(registered.version): \(rows) rows, \(unknown) with a category the model does not know")
+        logger.debug("scored batch \(batch) with \(registered.name) v\(registered.version): \(rows) rows, \(unknown) with a category the model does not know")
         return ScoringResult(rows: rows, unknownCategoryRows: unknown)
     }
 }

@@ -65,7 +65,7 @@ public struct PerformanceTracker {
             try connection.query(
                 "INSERT INTO census.feature_stability VALUES (\(model.id), \(batch)::date, \(feature), \(psi))")
         }
-        logger.info("batch \(batch): accuracy \(metrics.accuracy), ROC AUC \(metrics.rocAUC.map { "\($0)" } ?? "undefined"), largest PSI \(maxPSI) against \(reference)")
+        logger.debug("batch \(batch): accuracy \(metrics.accuracy), ROC AUC \(metrics.rocAUC.map { "\($0)" } ?? "undefined"), largest PSI \(maxPSI) against \(reference)")
         if change < -Self.accuracyDropLimit { logger.warning("batch \(batch): accuracy fell \(-change) against \(reference)") }
         if maxPSI > Self.driftLimit { logger.warning("batch \(batch): inputs drifted (PSI \(maxPSI) > \(Self.driftLimit))") }
         return metrics

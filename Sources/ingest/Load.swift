@@ -80,13 +80,14 @@ struct LoadOptions: ParsableArguments {
 }
 
 extension LoadResult {
-    /// Once the command has made its last commit for this run (rows, scores, model): records and logs the WAL
-    /// position a hot standby must have replayed to show all of it, which `summary --wait-for-run` and
-    /// `--after-lsn` wait for.
+    /// Once the command has made its last commit for this run (rows, scores, model): records the WAL position a
+    /// hot standby must have replayed to show all of it, which `summary --wait-for-run` and `--after-lsn` wait
+    /// for, and logs the load's one line at the default level: what it did, its run and that position.
     func recordCommitLSN(connection: Connection, database: DatabaseOptions, logger: Logger) throws {
         guard status.committed else { return }
         let lsn = try Ledger(connection: connection, sql: database.sqlFolder).recordCommitLSN(run: run)
-        logger.info("run \(run) committed at WAL \(lsn); on a replica, summary --wait-for-run \(run) (or --after-lsn \(lsn)) reads once it is replayed")
+        let what = dataset + (batch.map { " \($0)" } ?? "")
+        logger.info("\(what): \(counts.summaryLine); run \(run) committed at WAL \(lsn) (on a replica, summary --wait-for-run \(run) reads once it is replayed)")
     }
 }
 

@@ -170,6 +170,20 @@ import Testing
         #expect(try ledger.decode(Int.self, 1) == ledger.decode(Int.self, 2) + ledger.decode(Int.self, 3))
     }
 
+    /// A rejects file is the last load's: a load without rejects leaves none, and takes away the one the load
+    /// before it left, so an old file never passes for the current data's.
+    @Test func test_a_load_without_rejects_leaves_no_rejects_file() throws {
+        #expect(try loadPeople(dataDir: try dataFolder(people: Self.badPeople), ["--max-rejects", "100"]).status == 65)
+        #expect(FileManager.default.fileExists(atPath: "\(folder.path)/rejects.jsonl"))
+        let clean = try loadPeople(dataDir: Repository.path("data"), ["--log-level", "info"])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/rejects.jsonl"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy { !$0.hasPrefix("rejects") })
+        // One log line for the load at the default level: what it did, its run and where its WAL ends.
+        let lines = clean.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("people: read 10114, loaded 10114, rejected 0; run 2 committed at WAL"), "\(clean.stderr)")
+    }
+
     @Test func test_more_rejects_than_allowed_roll_back_to_the_previous_load() throws {
         #expect(try loadPeople(dataDir: peopleData).status == 0)
         let before = try fingerprint()

@@ -87,11 +87,14 @@ import Testing
         #expect(underFile.stderr.contains("Not a directory"), "\(underFile.stderr)")
     }
 
-    @Test func test_a_regular_rejects_file_from_an_earlier_run_is_replaced() throws {
+    /// A regular file at the rejects path is an earlier run's rejects: a load without rejects takes it away
+    /// (it must not pass for this load's), as a load with rejects replaces it.
+    @Test func test_a_regular_rejects_file_from_an_earlier_run_is_not_left_for_this_one() throws {
         let path = try folder.write("rejects.jsonl", "old\n")
         let run = try loadPeople(rejects: path)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy { !$0.contains("partial") })
     }
 
     @Test func test_summary_refuses_a_directory_at_a_report_name_before_writing_anything() throws {
