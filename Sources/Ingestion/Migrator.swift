@@ -80,9 +80,10 @@ public struct Migrator {
                         try connection.execute(script: "CALL ingest.apply_privileges()")
                     }
                 }
-                logger.info("applied migration \(migration.name)")
+                logger.debug("applied migration \(migration.name)")
                 appliedNow.append(migration.name)
             }
+            if !appliedNow.isEmpty { logger.info("applied migrations \(appliedNow.joined(separator: ", "))") }
             return appliedNow
         }
     }

@@ -5,17 +5,21 @@ import Foundation
 import Postgres
 
 /// Runs reports and writes each as NAME.json and NAME.csv in the output folder, plus each page (the weekly
-/// page, the accident model card) whose reports ran. Every report reads one snapshot (a read-only, repeatable-read transaction), so the
-/// reports agree with each other; each file is renamed into place whole.
+/// page, the accident model card) whose reports ran; a file may be placed elsewhere by name. Every report
+/// reads one snapshot (a read-only, repeatable-read transaction), so the reports agree with each other; each
+/// file is renamed into place whole.
 public struct ReportRunner {
     let connection: Connection
     let outputDirectory: String
+    /// Files written at a path of their own instead of the output folder, by name (`summary_output.json`).
+    let placed: [String: String]
     /// How long a run waits for loads that are replacing data before it gives up.
     let waitForLoads: Int
 
-    public init(connection: Connection, outputDirectory: String, waitForLoads: Int = 600) {
+    public init(connection: Connection, outputDirectory: String, placed: [String: String] = [:], waitForLoads: Int = 600) {
         self.connection = connection
         self.outputDirectory = outputDirectory
+        self.placed = placed
         self.waitForLoads = waitForLoads
     }
 
@@ -38,10 +42,18 @@ public struct ReportRunner {
 
     /// The files a run of `reports` writes.
     func files(of report: Report) -> [String] {
-        ["\(outputDirectory)/\(report.name).json", "\(outputDirectory)/\(report.name).csv"]
+        [location("\(report.name).json"), location("\(report.name).csv")]
     }
 
-    func path(of page: any ReportPage.Type) -> String { "\(outputDirectory)/\(page.name)" }
+    func path(of page: any ReportPage.Type) -> String { location(page.name) }
+
+    /// Where the file named `name` is written.
+    func location(_ name: String) -> String { placed[name] ?? "\(outputDirectory)/\(name)" }
+
+    /// The names of every file a run may write (each report's JSON and CSV, the pages), for `placed`.
+    public static func fileNames(of reports: [Report]) -> [String] {
+        reports.flatMap { ["\($0.name).json", "\($0.name).csv"] } + reportPages.map { $0.name }
+    }
 
     /// Written last by every run: the files it wrote with their sha256, and the committed load of each dataset
     /// its snapshot saw. A file whose hash differs from the manifest's is not of that run (a run killed half
@@ -63,6 +75,10 @@ public struct ReportRunner {
     @discardableResult
     public func run(_ reports: [Report], alsoRead: [String: SQLQuery] = [:], written: (Written) -> Void) throws -> [String: Table] {
         try OutputFile.makeDirectory(outputDirectory)
+        for path in Set(placed.values) {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try OutputFile.makeDirectory(folder) }
+        }
         for path in reports.flatMap(files(of:)) + reportPages.map(path(of:)) + ["\(outputDirectory)/\(Self.manifestName)"] {
             try OutputFile.checkTarget(path)
         }

@@ -36,7 +36,7 @@ struct AccidentSources: ParsableCommand {
             let opened = try OpenedDataset(try database.catalog.dataset("accidents"), dataDirectory: dataDir)
             let (result, connection) = try options.load(
                 opened, batch: nil, settings: ["prefer": prefer.rawValue],
-                defaultRejects: "\(dataDir)/accidents_rejects.jsonl", database: database, logger: logger)
+                defaultRejects: LoadOptions.defaultRejects(dataDir: dataDir, name: "accidents"), database: database, logger: logger)
             if result.status.committed {
                 let kinds = try connection.query(try database.sqlFolder.query("accidents/reconciliation_kinds.sql")).rows
                 let summary = try kinds.map { "\(try $0.decode(String.self, 0)) \(try $0.decode(Int.self, 1))" }

@@ -26,7 +26,7 @@ struct CensusBatch: ParsableCommand {
         if let batchDate { try BatchDateWindow.check(batchDate, option: "--batch-date", allowAny: anyBatchDate) }
     }
 
-    @Option(help: "The folder the rejects file goes to, as census_<batch-date>_rejects.jsonl.")
+    @Option(help: "The folder whose rejects/ the rejects file goes to, as census_<batch-date>_rejects.jsonl.")
     var dataDir = "data"
 
     @OptionGroup var model: CensusModelOptions
@@ -52,7 +52,7 @@ struct CensusBatch: ParsableCommand {
             // previous batch with its previous scores.
             var scoring: (RegisteredModel, XGBoostModel)?
             let (result, connection) = try options.load(
-                opened, batch: batch, defaultRejects: "\(dataDir)/census_\(batch)_rejects.jsonl", database: database, logger: logger,
+                opened, batch: batch, defaultRejects: LoadOptions.defaultRejects(dataDir: dataDir, name: "census_\(batch)"), database: database, logger: logger,
                 check: { connection in
                     scoring = try modelFile.map { try ModelRegistry(connection: connection, sql: database.sqlFolder).register($0, name: model.modelName) }
                 }

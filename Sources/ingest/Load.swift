@@ -4,6 +4,7 @@ import Ingestion
 import Logging
 import Postgres
 import Formats
+import Foundation
 import Failures
 import Validation
 
@@ -39,6 +40,10 @@ struct LoadOptions: ParsableArguments {
 
     var policy: LoadPolicy { policy(maxRejects: 0, shrinkLimit: 50) }
 
+    /// Where a load's rejects go unless --rejects says: `<data-dir>/rejects/NAME_rejects.jsonl`, apart from the
+    /// inputs.
+    static func defaultRejects(dataDir: String, name: String) -> String { "\(dataDir)/rejects/\(name)_rejects.jsonl" }
+
     /// The options over a contract's (or the built-in) defaults; `shrinkLimit` nil where no shrink is guarded.
     func policy(maxRejects defaultMaximum: Int, shrinkLimit defaultLimit: Int?) -> LoadPolicy {
         LoadPolicy(maxRejects: maxRejects ?? defaultMaximum, minimumPercentOfPrevious: allowShrink || defaultLimit == nil ? nil : shrinkLimit ?? defaultLimit)
@@ -54,6 +59,12 @@ struct LoadOptions: ParsableArguments {
     ) throws -> (LoadResult, Connection) {
         let policy = policy ?? self.policy
         let rejectsPath = rejects ?? defaultRejects
+        // The default rejects folder is made when missing, and taken away again if the load left it empty.
+        let folder = (rejectsPath as NSString).deletingLastPathComponent
+        if rejects == nil, !folder.isEmpty, FileKind.at(folder) == nil {
+            try OutputFile.makeDirectory(folder)
+        }
+        defer { if rejects == nil, !folder.isEmpty { rmdir(folder) } }
         try OutputFile.checkTarget(rejectsPath, protecting: opened.inputIdentities)
         let connection = try database.connect()
         try database.migrate(connection, logger: logger)
@@ -98,7 +109,7 @@ extension LoadResult {
 struct Load: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load a dataset, replacing its previous load in one transaction.",
-        discussion: "Prints `read N, loaded N, rejected N` last. Rejected rows go to ingest.rejects and to the rejects file (default <data-dir>/<dataset>_rejects.jsonl).")
+        discussion: "Prints `read N, loaded N, rejected N` last. Rejected rows go to ingest.rejects and to the rejects file (default <data-dir>/rejects/<dataset>_rejects.jsonl, only when rows were rejected).")
 
     @Argument(help: "The built-in dataset to load (see `ingest datasets`); none with --contract.")
     var dataset: String?
@@ -166,7 +177,7 @@ struct Load: ParsableCommand {
         let opened = try OpenedDataset(dataset, dataDirectory: dataDir, files: overrides)
         let policy = options.policy(maxRejects: contract.maxRejects, shrinkLimit: contract.guardsShrink ? contract.shrinkLimit : nil)
         let (result, connection) = try options.load(
-            opened, batch: batch, defaultRejects: "\(dataDir)/\(contract.name)_rejects.jsonl", database: database, logger: logger, policy: policy,
+            opened, batch: batch, defaultRejects: LoadOptions.defaultRejects(dataDir: dataDir, name: contract.name), database: database, logger: logger, policy: policy,
             check: { connection in
                 guard contract.declaredTable != nil else { return }
                 if let difference = try ContractTable(contract, sql: database.sqlFolder).difference(connection) { throw ConfigurationError(difference) }

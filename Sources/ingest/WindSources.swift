@@ -42,7 +42,7 @@ struct WindSources: ParsableCommand {
             let overrides = Dictionary(files.map { ($0.input, $0.path) }) { _, last in last }
             let opened = try OpenedDataset(wind, dataDirectory: dataDir, files: overrides)
             let (result, connection) = try options.load(
-                opened, batch: nil, defaultRejects: "\(dataDir)/wind_rejects.jsonl", database: database, logger: logger)
+                opened, batch: nil, defaultRejects: LoadOptions.defaultRejects(dataDir: dataDir, name: "wind"), database: database, logger: logger)
             if result.status.committed {
                 let row = try connection.query(try database.sqlFolder.query("wind/load_counts.sql")).rows[0]
                 print("wind: \(try row.decode(Int.self, 0)) half-hours (\(try row.decode(Int.self, 1)) with imputed values), \(try row.decode(Int.self, 2)) order periods, \(try row.decode(Int.self, 3)) quality findings (report wind_quality)")

@@ -34,7 +34,12 @@ struct Summary: ParsableCommand {
     var reports: [String] = []
 
     @Option(help: "The folder the reports are written to.")
-    var output = "data"
+    var output = "data/reports"
+
+    @Option(name: .customLong("file"), help: ArgumentHelp(
+        "Write the file NAME (a report's NAME.json or NAME.csv, or a page) at PATH instead of in --output; may be given for several files. The people brief's summary_output.json=data/summary_output.json is one.",
+        valueName: "name=path"))
+    var files: [String] = []
 
     @Option(help: "The folder of report queries.")
     var reportsDir = "sql/reports"
@@ -121,7 +126,7 @@ struct Summary: ParsableCommand {
             targets.append(try ReplayWait.everythingOn(primary: primary))
         }
         try ReplayWait(connection: database, timeout: replayTimeout).wait(for: targets)
-        let tables = try ReportRunner(connection: database, outputDirectory: output, waitForLoads: waitForLoads).run(
+        let tables = try ReportRunner(connection: database, outputDirectory: output, placed: try placed(selected), waitForLoads: waitForLoads).run(
             selected, alsoRead: publishing ? ["load_run": try SQLFolder(root: sql).query("wind/latest_load.sql")] : [:]
         ) { written in
             logger.info("\(written.report): \(written.rows) rows → \(written.files.joined(separator: ", "))")
@@ -131,6 +136,23 @@ struct Summary: ParsableCommand {
             try publish(table, loadRun: loadRun, database: database, logger: logger)
         }
         return 0
+    }
+
+    /// The --file placements, by file name; a name the run does not write, or one given twice, is a usage error.
+    private func placed(_ selected: [Report]) throws -> [String: String] {
+        let names = Set(ReportRunner.fileNames(of: selected))
+        var placed: [String: String] = [:]
+        for file in files {
+            guard let equals = file.firstIndex(of: "="), equals != file.startIndex, file.index(after: equals) != file.endIndex else {
+                throw UsageError("--file \(file): expected NAME=PATH, as summary_output.json=data/summary_output.json")
+            }
+            let name = String(file[..<equals]), path = String(file[file.index(after: equals)...])
+            guard names.contains(name) else {
+                throw UsageError("--file \(file): this run writes no file \(name); it writes \(names.sorted().joined(separator: ", "))")
+            }
+            guard placed.updateValue(path, forKey: name) == nil else { throw UsageError("--file \(name) is given twice") }
+        }
+        return placed
     }
 
     /// Why `text` cannot be the endpoint, or nil: an http or https URL with a host.

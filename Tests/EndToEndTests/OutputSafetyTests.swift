@@ -121,4 +121,25 @@ import Testing
         #expect(blocked.status == 73)
         #expect(blocked.stderr.contains("Not a directory"), "\(blocked.stderr)")
     }
+
+    /// `--file NAME=PATH` puts one file of the run elsewhere (the people brief's data/summary_output.json), and
+    /// only there; the manifest lists it with the rest. A name the run does not write, or one given twice, is
+    /// a usage error before anything is written.
+    @Test func test_summary_writes_a_file_named_with_file_at_its_own_path() throws {
+        #expect(try loadPeople(rejects: "\(folder.path)/rejects.jsonl").status == 0)
+        let output = "\(folder.path)/reports", placed = "\(folder.path)/brief/summary_output.json"
+        let run = try runTool(
+            "summary", ["summary_output", "--output", output, "--file", "summary_output.json=\(placed)"], environment: database.environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: placed)) == Data(contentsOf: URL(fileURLWithPath: Repository.path("data/sample_output.json"))))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted() == ["summary_manifest.json", "summary_output.csv"])
+        #expect(try String(contentsOfFile: "\(output)/summary_manifest.json", encoding: .utf8).contains("summary_output.json"))
+
+        for bad in [["--file", "nothing.json=\(placed)"], ["--file", "summary_output.json"], ["--file", "summary_output.csv=a", "--file", "summary_output.csv=b"]] {
+            let refused = try runTool("summary", ["summary_output", "--output", "\(folder.path)/refused"] + bad, environment: database.environment)
+            #expect(refused.status == 64, "\(bad): \(refused.stderr)")
+            #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/refused"))
+        }
+    }
 }

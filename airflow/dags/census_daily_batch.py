@@ -18,7 +18,7 @@ as pgpipe_summary.
 Failures follow the executables' exit statuses: a data error (65: rows rejected past --max-rejects, or a load
 refused by the shrink guard), a usage or input error (64, 66), an output that must not be written (73),
 refused credentials or settings (77, 78) fail the task at once, without retries: trying again changes
-nothing; the message names the day's rejects file (data/census_<date>_rejects.jsonl, also ingest.rejects).
+nothing; the message names the day's rejects file (data/rejects/census_<date>_rejects.jsonl, also ingest.rejects).
 A run triggered with {"max_rejects": N} lets the day's load commit with up to N rejected rows: ingest still
 exits 65 then, and its last line (`read N, loaded N, rejected N`, without `rolled back`) tells the task it
 committed. The database unreachable (69), loads holding the data (75) or anything else are retried with backoff.
@@ -105,7 +105,7 @@ with DAG(
         task_id="ingest", python_callable=run_step,
         op_args=["ingest", ["census", "data/census/incoming/{{ ds }}.csv", "--batch-date", "{{ ds }}",
                             "--max-rejects", "{{ params.max_rejects }}", "--no-score", "--quiet"]],
-        op_kwargs={"rejects": "data/census_{{ ds }}_rejects.jsonl"},
+        op_kwargs={"rejects": "data/rejects/census_{{ ds }}_rejects.jsonl"},
     )
     score = PythonOperator(task_id="score", python_callable=run_step, op_args=["ingest", ["score", "--batch-date", "{{ ds }}"]])
     summary = PythonOperator(task_id="summary", python_callable=run_step, op_args=["summary", []])
