@@ -9,8 +9,8 @@ import Testing
 
 @Suite struct PredictionLogTests {
     /// An entry the database refuses for its data (jsonb cannot hold \u0000) costs only itself: the rest of
-    /// its batch is recorded, it is counted as dropped, and the batches after it are written as usual (before,
-    /// the batch went back to the queue and failed again on every flush, so nothing was recorded any more).
+    /// its batch is recorded, it is counted as dropped, and the batches after it are written as usual. A batch
+    /// put back whole would fail again on every flush, and nothing would be recorded any more.
     @Test func test_an_entry_the_database_refuses_costs_only_itself() throws {
         let database = try ScratchDatabase()
         let migrate = try runTool("ingest", ["migrate"], environment: database.environment)
@@ -97,8 +97,7 @@ import Testing
     }
 
     /// A database that cannot be reached is tried again less and less often, with one log line, however many
-    /// entries wait (before, 1,000 waiting entries made the writer retry at once, forever: one core, thousands
-    /// of log lines a second).
+    /// entries wait: retrying at once, forever, takes a core and writes thousands of log lines a second.
     @Test func test_a_database_down_is_retried_with_backoff_and_logged_once() throws {
         #expect(PredictionLog.pause(afterFailures: 0, interval: 1) == 1)
         for failures in 1...40 {
