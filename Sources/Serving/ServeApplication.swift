@@ -18,12 +18,15 @@ public struct ServeSettings: Sendable {
     public var bodyTimeout: Duration = .seconds(30)
     /// The bearer token POST /models/reload asks for; nil opens it to loopback clients only.
     public var reloadToken: [UInt8]?
+    /// The least time between two reloads let through, each reading every model definition.
+    public var reloadInterval: Duration = .seconds(1)
 
     public init(
         maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, openAPI: [UInt8] = [], bodyTimeout: Duration = .seconds(30),
-        reloadToken: [UInt8]? = nil
+        reloadToken: [UInt8]? = nil, reloadInterval: Duration = .seconds(1)
     ) {
         self.reloadToken = reloadToken
+        self.reloadInterval = reloadInterval
         self.maxRecords = maxRecords
         self.maxBodyBytes = maxBodyBytes
         self.openAPI = openAPI
@@ -43,8 +46,8 @@ public struct ServeEndpoints: Sendable {
     public let databaseReachable: @Sendable () async -> Bool
     /// Where served predictions are recorded; nil records nothing.
     public let log: PredictionLog?
-    /// When the last reload was let through: one a second at most, each reading every model definition.
-    let reloads = ReloadLimiter(every: .seconds(1))
+    /// When the last reload was let through (`settings.reloadInterval`).
+    let reloads: ReloadLimiter
 
     public init(
         catalog: ModelCatalog, settings: ServeSettings, metrics: ServeMetrics,
@@ -53,6 +56,7 @@ public struct ServeEndpoints: Sendable {
     ) {
         self.catalog = catalog
         self.settings = settings
+        reloads = ReloadLimiter(every: settings.reloadInterval)
         self.metrics = metrics
         self.reload = reload
         self.databaseReachable = databaseReachable
@@ -124,7 +128,7 @@ public struct ServeEndpoints: Sendable {
     }
 
     /// POST /models/reload, for a client that sent `authorization` from `remote`: with a reload token, a
-    /// bearer of it; without one, a client on this machine only. One reload a second at most.
+    /// bearer of it; without one, a client on this machine only. One reload per `settings.reloadInterval` at most.
     public func reloadModels(authorization: String?, remote: SocketAddress?) async -> Answer {
         guard let reload else { return .problem(Problem(status: 503, title: "Service Unavailable", detail: "this service has no database to reload from")) }
         if let token = settings.reloadToken {
@@ -138,7 +142,7 @@ public struct ServeEndpoints: Sendable {
             return .problem(Problem(status: 403, title: "Forbidden", detail: "POST /models/reload is open to clients on the service's own machine only; start serve with --reload-token-file to let others reload with the token"))
         }
         if let wait = reloads.refusal() {
-            var refused = Answer.problem(Problem(status: 429, title: "Too Many Requests", detail: "one reload a second at most; new versions are also picked up by themselves"))
+            var refused = Answer.problem(Problem(status: 429, title: "Too Many Requests", detail: "one reload per \(settings.reloadInterval.components.seconds) s at most; new versions are also picked up by themselves"))
             refused.headers = [("Retry-After", String(wait))]
             return refused
         }

@@ -22,12 +22,13 @@ func censusCatalog() throws -> (ModelCatalog, XGBoostModel) {
 
 func endpoints(
     _ catalog: ModelCatalog, maxRecords: Int = 1000, maxBodyBytes: Int = 1 << 20, reload: (@Sendable () async throws -> Void)? = nil,
-    reachable: Bool = true, metrics: ServeMetrics = ServeMetrics(), log: PredictionLog? = nil, reloadToken: String? = nil
+    reachable: Bool = true, metrics: ServeMetrics = ServeMetrics(), log: PredictionLog? = nil, reloadToken: String? = nil,
+    reloadInterval: Duration = .seconds(1)
 ) throws -> ServeEndpoints {
     let spec = try Data(contentsOf: URL(fileURLWithPath: Repository.path("openapi.yaml")))
     return ServeEndpoints(
         catalog: catalog,
-        settings: ServeSettings(maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec), reloadToken: reloadToken.map { Array($0.utf8) }),
+        settings: ServeSettings(maxRecords: maxRecords, maxBodyBytes: maxBodyBytes, openAPI: Array(spec), reloadToken: reloadToken.map { Array($0.utf8) }, reloadInterval: reloadInterval),
         metrics: metrics, reload: reload, databaseReachable: { reachable }, log: log)
 }
 
@@ -277,7 +278,7 @@ func problem(_ response: TestResponse) throws -> Problem {
 }
 
 /// POST /models/reload: open to loopback clients (the only ones a router test has none of) or to a bearer of the
-/// token, once a second; and HEAD on every GET route.
+/// token, at most once per interval; and HEAD on every GET route.
 @Suite struct ServeReloadTests {
     actor Reloads {
         var count = 0
@@ -293,17 +294,19 @@ func problem(_ response: TestResponse) throws -> Problem {
         return (Int(response.status.code), response.headers, String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 
-    @Test func test_loopback_clients_reload_once_a_second() async throws {
+    /// The interval is a minute here, so that a loaded test machine cannot space the two requests past it.
+    @Test func test_loopback_clients_reload_at_most_once_an_interval() async throws {
         let (catalog, _) = try censusCatalog()
         let reloads = Reloads()
         let app = Application(
-            router: try endpoints(catalog, reload: { await reloads.add() }).router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            router: try endpoints(catalog, reload: { await reloads.add() }, reloadInterval: .seconds(60)).router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let port = client.port!
             #expect(try await ask(port, "/models/reload").status == 200)
             let again = try await ask(port, "/models/reload")
             #expect(again.status == 429)
-            #expect(again.headers["Retry-After"].first == "1")
+            #expect(again.headers["Retry-After"].first.flatMap { Int($0) }.map { (1...60).contains($0) } == true)
             #expect(await reloads.count == 1)
             // HEAD: GET's status and headers, no body.
             let head = try await ask(port, "/models", method: .HEAD)
