@@ -59,12 +59,10 @@ struct LoadOptions: ParsableArguments {
     ) throws -> (LoadResult, Connection) {
         let policy = policy ?? self.policy
         let rejectsPath = rejects ?? defaultRejects
-        // The default rejects folder is made when missing, and taken away again if the load left it empty.
+        // The default rejects folder is made when missing, and left in place: loads of other batches may be
+        // writing their rejects files in it at the same time.
         let folder = (rejectsPath as NSString).deletingLastPathComponent
-        if rejects == nil, !folder.isEmpty, FileKind.at(folder) == nil {
-            try OutputFile.makeDirectory(folder)
-        }
-        defer { if rejects == nil, !folder.isEmpty { rmdir(folder) } }
+        if rejects == nil, !folder.isEmpty { try OutputFile.makeDirectory(folder) }
         try OutputFile.checkTarget(rejectsPath, protecting: opened.inputIdentities)
         let connection = try database.connect()
         try database.migrate(connection, logger: logger)
