@@ -5,6 +5,7 @@ match, the totals, and fails when a file listed in EXPECTED no longer matches.""
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -100,12 +101,12 @@ def load_draft(index, name, draft, work):
         run = subprocess.run([ingest, *command], capture_output=True, text=True)
         if run.returncode not in (0, 65) or "error:" in run.stderr:
             return (run.stderr.strip().splitlines() or ["exit %d" % run.returncode])[-1]
-        out = run.stderr
-    last = [line for line in out.splitlines() if "read " in line and "loaded " in line]
-    if not last:
-        return "no counts in the load's log"
-    words = last[-1][last[-1].index("read "):].replace(",", "").split()
-    return int(words[1]), int(words[3]), int(words[5])
+        out = run.stdout
+    # The load's last line on standard output: `read N, loaded N, rejected N` (and what rolled back, if any).
+    counts = re.search(r"read (\d+), loaded (\d+), rejected (\d+)", out)
+    if not counts:
+        return "no counts in the load's output"
+    return tuple(int(number) for number in counts.groups())
 
 
 def main():
