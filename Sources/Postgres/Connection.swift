@@ -1,4 +1,5 @@
 import CLibPQ
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,8 +26,10 @@ public final class Connection {
         }
         keywords.append("dbname"); values.append(configuration.conninfo)
         if let password = configuration.password { keywords.append("password"); values.append(password) }
-        // A resolver that says its failure is temporary (EAI_AGAIN: a container network's DNS while containers
-        // join it) is asked again, for a few seconds; every other failure is final at once.
+        // A resolver that says its failure is temporary (EAI_AGAIN) is asked again, for a few seconds; so is one
+        // that calls a host unknown after it connected us there earlier in this process (a container network's
+        // DNS answers so for a moment while other containers join it). Every other failure is final at once.
+        let resolvedBefore = Self.connectedConninfos.withLock { $0.contains(configuration.conninfo) }
         var attempt = 1
         while true {
             let connected = Self.withCStrings(keywords + [nil]) { keywords in
@@ -37,11 +40,12 @@ public final class Connection {
             }
             if PQstatus(handle) == CONNECTION_OK {
                 self.handle = handle
+                if !resolvedBefore { Self.connectedConninfos.withLock { _ = $0.insert(configuration.conninfo) } }
                 break
             }
             let error = PostgresError(connectionFailure: handle)
             PQfinish(handle)
-            guard error.isTemporaryLookupFailure, attempt < Self.lookupAttempts else { throw error }
+            guard Self.asksAgain(after: error, resolvedBefore: resolvedBefore), attempt < Self.lookupAttempts else { throw error }
             attempt += 1
             usleep(500_000)
         }
@@ -59,8 +63,16 @@ public final class Connection {
     /// Seconds a connection attempt may take, unless PGCONNECT_TIMEOUT or the conninfo set `connect_timeout`.
     public static let defaultConnectTimeout = 10
 
-    /// How many times a host name is looked up while the resolver calls its failure temporary (0.5 s apart).
+    /// How many times a host name is looked up while its failure may pass (0.5 s apart).
     public static let lookupAttempts = 20
+
+    /// Whether a failed connection is worth another lookup: see `init`.
+    static func asksAgain(after error: PostgresError, resolvedBefore: Bool) -> Bool {
+        error.isTemporaryLookupFailure || (resolvedBefore && error.isLookupFailure)
+    }
+
+    /// The conninfos this process has connected to: a lookup failure for one of them is the resolver's, not a typo.
+    private static let connectedConninfos = Mutex<Set<String>>([])
 
     /// libpq prints every notice by default, NOTICE chatter ("relation already exists, skipping") included;
     /// only warnings are worth a line on standard error.

@@ -115,6 +115,12 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         kind == .connection && message.contains("Temporary failure in name resolution")
     }
 
+    /// libpq could not look the host up, for now or (in the resolver's words) for good: "could not translate
+    /// host name", glibc's EAI_AGAIN, EAI_NONAME or EAI_NODATA.
+    public var isLookupFailure: Bool {
+        kind == .connection && message.contains("could not translate host name")
+    }
+
     /// The server refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint
     /// violation): sending the same rows again fails again.
     public var isDataError: Bool {

@@ -77,6 +77,18 @@ import Testing
         #expect(!PostgresError(.authentication, message: "Temporary failure in name resolution").isTemporaryLookupFailure)
     }
 
+    @Test func test_an_unknown_host_is_asked_again_only_after_it_resolved() {
+        // The failure that stopped a compose load on its 31st connection: the network's DNS forgot `database` for a
+        // moment while other containers joined. A host this process never reached is a typo, final at once.
+        let unknown = PostgresError(.connection, message: "could not translate host name \"database\" to address: Name or service not known")
+        #expect(Connection.asksAgain(after: unknown, resolvedBefore: true))
+        #expect(!Connection.asksAgain(after: unknown, resolvedBefore: false))
+        let refused = PostgresError(.connection, message: "connection to server at \"127.0.0.1\", port 1 failed: Connection refused")
+        #expect(!Connection.asksAgain(after: refused, resolvedBefore: true))
+        let temporary = PostgresError(.connection, message: "could not translate host name \"database\" to address: Temporary failure in name resolution")
+        #expect(Connection.asksAgain(after: temporary, resolvedBefore: false))
+    }
+
     @Test func test_configuration_prefers_url_then_database_url_then_pg_environment() throws {
         let environment = ["DATABASE_URL": "postgresql://a@b/c", "PGHOST": "ignored"]
         #expect(try PostgresConfiguration.resolve(url: "postgresql://x@y/z", environment: environment).conninfo == "postgresql://x@y/z")
