@@ -41,12 +41,22 @@ public struct SQLFolder: Sendable {
     ) throws -> SQLQuery {
         let path = "queries/\(name)"
         var text = try text(path, variables: variables)
-        for (name, fragment) in fragments { text = text.replacingOccurrences(of: ":\(name)", with: fragment) }
+        for (name, fragment) in fragments { text = Self.filling(name, with: fragment, in: text) }
         let parameters = Self.parameterCount(text)
         guard parameters == binds.count else {
             throw SQLFileError(path: "\(root)/\(path)", problem: "the statement takes \(parameters) parameters, the program gives \(binds.count)")
         }
         return SQLQuery(unescaped: text, binds: binds)
+    }
+
+    /// `text` with each `:name` replaced by `fragment`, as psql reads a variable: not a cast (`::name`), and not
+    /// the head of a longer name (`:name_sets`).
+    static func filling(_ name: String, with fragment: String, in text: String) -> String {
+        let pattern = "(?<!:):\(NSRegularExpression.escapedPattern(for: name))(?![A-Za-z0-9_])"
+        // The pattern is a literal name between fixed assertions, so it always compiles.
+        let expression = try! NSRegularExpression(pattern: pattern)
+        return expression.stringByReplacingMatches(
+            in: text, range: NSRange(text.startIndex..., in: text), withTemplate: NSRegularExpression.escapedTemplate(for: fragment))
     }
 
     /// The highest `$n` of a statement, outside its comments, string literals, quoted identifiers and
