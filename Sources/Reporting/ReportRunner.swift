@@ -40,10 +40,11 @@ public struct ReportRunner {
         public let rows: Int
     }
 
-    /// The files a run of `reports` writes.
-    func files(of report: Report) -> [String] {
-        [location("\(report.name).json"), location("\(report.name).csv")]
-    }
+    /// The names of a report's files: its JSON, then its CSV.
+    static func names(of report: Report) -> [String] { ["\(report.name).json", "\(report.name).csv"] }
+
+    /// Where a report's files are written.
+    func files(of report: Report) -> [String] { Self.names(of: report).map(location) }
 
     func path(of page: any ReportPage.Type) -> String { location(page.name) }
 
@@ -52,7 +53,7 @@ public struct ReportRunner {
 
     /// The names of every file a run may write (each report's JSON and CSV, the pages), for `placed`.
     public static func fileNames(of reports: [Report]) -> [String] {
-        reports.flatMap { ["\($0.name).json", "\($0.name).csv"] } + reportPages.map { $0.name }
+        reports.flatMap(names(of:)) + reportPages.map { $0.name }
     }
 
     /// Written last by every run: the files it wrote with their sha256, and the committed load of each dataset

@@ -42,7 +42,7 @@ final class PredictionJournal: @unchecked Sendable {
         }
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count)
-        name = "\(String(cString: host)):\(folder)"
+        name = "\(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)):\(folder)"
         try startSegment()
     }
 

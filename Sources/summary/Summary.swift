@@ -148,11 +148,26 @@ struct Summary: ParsableCommand {
             }
             let name = String(file[..<equals]), path = String(file[file.index(after: equals)...])
             guard names.contains(name) else {
-                throw UsageError("--file \(file): this run writes no file \(name); it writes \(names.sorted().joined(separator: ", "))")
+                throw UsageError("--file \(file): this run writes no file \(name)\(Self.closest(to: name, in: names).map { " (did you mean \($0)?)" } ?? ""); it writes each report's NAME.json and NAME.csv (summary --list) and the pages \(reportPages.map { $0.name }.joined(separator: ", "))")
             }
             guard placed.updateValue(path, forKey: name) == nil else { throw UsageError("--file \(name) is given twice") }
         }
         return placed
+    }
+
+    /// The name in `names` a mistyped `name` most likely meant: within two edits (ignoring case), the nearest.
+    static func closest(to name: String, in names: Set<String>) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var previous = Array(0...b.count)
+            for (i, x) in a.enumerated() {
+                var current = [i + 1]
+                for (j, y) in b.enumerated() { current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))) }
+                previous = current
+            }
+            return previous[b.count]
+        }
+        let typed = Array(name.lowercased())
+        return names.map { ($0, distance(typed, Array($0.lowercased()))) }.filter { $0.1 <= 2 }.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
     }
 
     /// Why `text` cannot be the endpoint, or nil: an http or https URL with a host.

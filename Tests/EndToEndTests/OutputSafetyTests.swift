@@ -141,5 +141,10 @@ import Testing
             #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
             #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/refused"))
         }
+        // A typo is named with what it most likely meant, in a line short enough to read.
+        let typo = try runTool("summary", ["summary_output", "--output", output, "--file", "summary_ouput.json=\(placed)"], environment: database.environment)
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("this run writes no file summary_ouput.json (did you mean summary_output.json?)"), "\(typo.stderr)")
+        #expect(typo.stderr.count < 400, "\(typo.stderr)")
     }
 }
