@@ -47,7 +47,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Where served predictions are written (ml.served_predictions), when --database-url is a hot standby that can only be read: the primary's postgresql:// URL. Default: the database the models are read from.")
     var logDatabaseURL: String?
 
-    @Option(help: "A local file each served prediction is appended to before it is answered: what a killed serve had not yet recorded in ml.served_predictions is recorded by the next serve started on the same file (one serve per file). Without it, up to a second of answers (more while the database is down) can be lost to a crash.")
+    @Option(help: ArgumentHelp("A local folder each served prediction is appended to before it is answered: what a killed serve had not yet recorded in ml.served_predictions is recorded by the next serve started on the same folder (one serve per folder; made if missing). Without it, up to a second of answers (more while the database is down) can be lost to a crash.", valueName: "folder"))
     var journal: String?
 
     @Option(help: "A file holding the token POST /models/reload asks for (Authorization: Bearer <token>), as Docker and Kubernetes mount secrets. Without it only clients on this machine may reload.")
