@@ -102,7 +102,7 @@ def load_draft(index, name, draft, work):
         if run.returncode not in (0, 65) or "error:" in run.stderr:
             return (run.stderr.strip().splitlines() or ["exit %d" % run.returncode])[-1]
         out = run.stdout
-    # The load's last line on standard output: `read N, loaded N, rejected N` (and what rolled back, if any).
+    # The counts line a load prints on standard output (Ledger's `read N, loaded N, rejected N`; one per load).
     counts = re.search(r"read (\d+), loaded (\d+), rejected (\d+)", out)
     if not counts:
         return "no counts in the load's output"
